@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run the API on 127.0.0.1:8000 (with reload) and, when client/ exists, the dashboard on :5173.
+# Ctrl+C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The dashboard's default callback URL is the API's own demo inbox on this machine, which the
+# URL guard blocks unless it is allowed explicitly. Production keeps CALLBACK_ALLOWED_HOSTS empty.
+export CALLBACK_ALLOWED_HOSTS="${CALLBACK_ALLOWED_HOSTS:-127.0.0.1:8000,localhost:8000}"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+(cd server && exec .venv/bin/uvicorn src.app:app --reload --host 127.0.0.1 --port 8000) &
+pids+=($!)
+
+if [ -f client/package.json ]; then
+  (cd client && exec npm run dev) &
+  pids+=($!)
+  echo "Dashboard: http://localhost:5173   API docs: http://127.0.0.1:8000/docs"
+else
+  echo "API docs: http://127.0.0.1:8000/docs"
+fi
+
+wait -n "${pids[@]}"

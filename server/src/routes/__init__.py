@@ -1,0 +1,1 @@
+"""The HTTP layer: parse, call a controller, shape the response."""

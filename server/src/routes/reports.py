@@ -1,0 +1,100 @@
+"""POST /api/sync and POST /api/async."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from slowapi import Limiter
+
+from src.config import Settings
+from src.controllers.report_requests import create_async_report, create_sync_report
+from src.routes.deps import IdempotencyKeyDep, RuntimeDep, SessionDep
+from src.routes.responses import problem_responses, status_url, to_duplicate, to_result
+from src.schemas.report import AsyncReportRequest, SyncReportRequest
+from src.schemas.requests import AsyncReportAccepted, DuplicateRequestResponse, SyncReportResponse
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["reports"])
+
+    @router.post(
+        "/sync",
+        summary="Generate a report and wait for it",
+        response_model=SyncReportResponse | DuplicateRequestResponse,
+        responses=problem_responses(400, 409, 413, 415, 422, 429, 500),
+    )
+    @limiter.limit(settings.rate_limit_sync)
+    async def create_sync(
+        request: Request,
+        response: Response,
+        body: SyncReportRequest,
+        session: SessionDep,
+        runtime: RuntimeDep,
+        idempotency_key: IdempotencyKeyDep,
+    ) -> SyncReportResponse | DuplicateRequestResponse:
+        created = await create_sync_report(
+            session, body=body, idempotency_key=idempotency_key, settings=runtime.settings, runner=runtime.runner
+        )
+        report = created.request
+        if created.duplicate:
+            response.headers[REPLAYED_HEADER] = "true"
+            return to_duplicate(report)
+
+        result = to_result(report)
+        assert result is not None and report.completed_at is not None
+        return SyncReportResponse(
+            request_id=report.id,
+            result=result,
+            created_at=report.created_at,
+            completed_at=report.completed_at,
+            duration_ms=round((report.completed_at - report.created_at).total_seconds() * 1000),
+        )
+
+    @router.post(
+        "/async",
+        summary="Accept a report job and deliver the result to a webhook",
+        status_code=202,
+        response_model=AsyncReportAccepted | DuplicateRequestResponse,
+        responses={
+            200: {
+                "model": DuplicateRequestResponse,
+                "description": "A repeat of an earlier request with the same Idempotency-Key.",
+            },
+            **problem_responses(400, 413, 415, 422, 429),
+        },
+    )
+    @limiter.limit(settings.rate_limit_async)
+    async def create_async(
+        request: Request,
+        response: Response,
+        body: AsyncReportRequest,
+        session: SessionDep,
+        runtime: RuntimeDep,
+        idempotency_key: IdempotencyKeyDep,
+    ) -> AsyncReportAccepted | DuplicateRequestResponse:
+        created = await create_async_report(
+            session,
+            body=body,
+            idempotency_key=idempotency_key,
+            settings=runtime.settings,
+            resolver=runtime.resolver,
+            allowed_hosts=runtime.allowed_hosts,
+            dispatcher=runtime.dispatcher,
+        )
+        report = created.request
+        response.headers["Location"] = status_url(report)
+        if created.duplicate:
+            response.status_code = 200
+            response.headers[REPLAYED_HEADER] = "true"
+            return to_duplicate(report)
+
+        assert report.callback_url is not None
+        return AsyncReportAccepted(
+            request_id=report.id,
+            status_url=status_url(report),
+            callback_url=report.callback_url,
+            created_at=report.created_at,
+        )
+
+    return router

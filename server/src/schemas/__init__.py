@@ -1,0 +1,1 @@
+"""Pydantic bodies of the HTTP API: the contract that /docs shows."""

@@ -1,0 +1,1 @@
+"""Report generation, the worker, webhook delivery and the callback URL guard. No FastAPI here."""
