@@ -2,7 +2,7 @@
 // that returns the bodies and headers the API contract specifies.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DUPLICATE, RESULT, jsonResponse } from "../test/fixtures";
-import { encodeAsyncBody, encodeSyncBody, getHealth, listRequests, submitReport } from "./client";
+import { encodeAsyncBody, encodeSyncBody, getHealth, listRequests, parseJson, submitReport } from "./client";
 import { ApiError, NetworkError } from "./problem";
 
 function mockFetch(response: Response | Error) {
@@ -124,6 +124,18 @@ describe("submitReport", () => {
     await expect(
       submitReport({ mode: "sync", payload: PAYLOAD, callbackUrl: "", idempotencyKey: "k" }),
     ).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe("parseJson", () => {
+  it("keeps every digit of a 63-bit seed", () => {
+    const body = parseJson('{"result": {"seed": 9223372036854775807, "rows": 3}, "input_payload": {"seed" : 1234567890123456789}}');
+    expect(body).toEqual({ result: { seed: "9223372036854775807", rows: 3 }, input_payload: { seed: "1234567890123456789" } });
+  });
+
+  it("leaves short seeds and text inside strings alone", () => {
+    const body = parseJson('{"seed": 42, "note": "\\"seed\\": 12345678901234567890"}');
+    expect(body).toEqual({ seed: 42, note: '"seed": 12345678901234567890' });
   });
 });
 

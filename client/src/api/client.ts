@@ -27,16 +27,32 @@ async function send(path: string, init: RequestInit = {}): Promise<Response> {
   }
 }
 
+// A `seed` of 16 or more digits, which a JS number cannot hold exactly. An escaped quote inside
+// a JSON string cannot match, because the pattern needs a bare `"` right after `seed`.
+const LONG_SEED = /"seed"\s*:\s*(\d{16,})/g;
+
+/**
+ * Parses a JSON body. Seeds are 63-bit integers (a random seed is up to 2^63 - 1), so long
+ * ones become decimal strings instead of rounded numbers.
+ */
+export function parseJson(text: string): unknown {
+  return JSON.parse(text.replace(LONG_SEED, '"seed":"$1"')) as unknown;
+}
+
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text === "") {
     return null;
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text);
   } catch {
     return text;
   }
+}
+
+async function readJson<T>(response: Response): Promise<T> {
+  return parseJson(await response.text()) as T;
 }
 
 /** Throws ApiError for a non-2xx response, with its problem details and Retry-After. */
@@ -52,7 +68,7 @@ async function ensureOk(response: Response): Promise<void> {
 async function requestJson<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await send(path, init);
   await ensureOk(response);
-  return (await response.json()) as T;
+  return readJson<T>(response);
 }
 
 /**
@@ -109,7 +125,7 @@ export async function submitReport(input: SubmitInput): Promise<SubmitOutcome> {
   const started = performance.now();
   const response = await send(path, { method: "POST", headers, body });
   await ensureOk(response);
-  const json = (await response.json()) as unknown;
+  const json = await readJson<unknown>(response);
   const elapsedMs = Math.round(performance.now() - started);
 
   if (isDuplicate(json)) {
@@ -184,5 +200,5 @@ export async function getHealth(): Promise<HealthResponse> {
     }
   }
   await ensureOk(response);
-  return (await response.json()) as HealthResponse;
+  return readJson<HealthResponse>(response);
 }

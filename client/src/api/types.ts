@@ -32,7 +32,8 @@ export interface ReportResult {
   columns: string[];
   size_bytes: number;
   sha256: string;
-  seed: number;
+  /** A decimal string when it has 16 or more digits, so no digit is lost (see parseJson). */
+  seed: number | string;
   file_name: string;
   download_url: string;
   generated_in_ms: number;

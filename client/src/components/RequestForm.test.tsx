@@ -13,7 +13,9 @@ function setup(busy = false) {
 describe("RequestForm", () => {
   it("labels every control", () => {
     setup();
-    for (const label of ["Sync", "Async", "Number of transactions", "Report name", "Seed (optional)", "Simulated delay (ms)", "Idempotency-Key"]) {
+    expect(screen.getByRole("radio", { name: "Sync" })).toBeChecked();
+    expect(screen.getByRole("radio", { name: "Async" })).not.toBeChecked();
+    for (const label of ["Number of transactions", "Report name", "Seed (optional)", "Simulated delay (ms)", "Idempotency-Key"]) {
       expect(screen.getByLabelText(label, { exact: false })).toBeInTheDocument();
     }
   });
@@ -48,7 +50,7 @@ describe("RequestForm", () => {
 
   it("prefills the inbox and adds inbox failures to the URL", async () => {
     const { onSubmit, user } = setup();
-    await user.click(screen.getByLabelText("Async", { exact: false }));
+    await user.click(screen.getByRole("radio", { name: "Async" }));
     const url = screen.getByLabelText("Callback URL");
     expect(url).toHaveValue("http://127.0.0.1:8000/api/webhooks/inbox");
 

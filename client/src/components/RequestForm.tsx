@@ -80,6 +80,7 @@ export function RequestForm({ onSubmit, isBusy, initialValues }: RequestFormProp
   const [lastKey, setLastKey] = useState<string | null>(null);
   const failFirstId = useId();
   const failStatusId = useId();
+  const modeGroupId = useId();
 
   function update<K extends keyof FormValues>(field: K, value: FormValues[K]) {
     setValues((current) => ({ ...current, [field]: value }));
@@ -135,11 +136,15 @@ export function RequestForm({ onSubmit, isBusy, initialValues }: RequestFormProp
                 value={mode}
                 checked={values.mode === mode}
                 onChange={() => update("mode", mode)}
+                aria-label={title}
+                aria-describedby={`${modeGroupId}-${mode}`}
                 className="mt-0.5"
               />
               <span>
                 <span className="font-semibold">{title}</span>
-                <span className="block text-xs text-slate-600">{description}</span>
+                <span id={`${modeGroupId}-${mode}`} className="block text-xs text-slate-600">
+                  {description}
+                </span>
               </span>
             </label>
           ))}

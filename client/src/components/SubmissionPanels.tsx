@@ -206,14 +206,17 @@ export function AsyncSubmissionPanel({ state, onSelect }: PanelProps) {
     const { body, elapsedMs, httpStatus } = state.outcome;
     content = (
       <div className="flex flex-col gap-3">
-        <p className="text-sm">
-          HTTP {httpStatus} Accepted after{" "}
+        <p className="text-sm" data-testid="async-accepted">
+          <StatusBadge status={body.status} /> HTTP {httpStatus} Accepted after{" "}
           <span className="font-semibold" data-testid="async-response-time">
             {formatDuration(elapsedMs)}
           </span>
           : the client is free while the report is built.
         </p>
-        <p className="break-all font-mono text-xs text-slate-600">Location: {body.status_url}</p>
+        <p className="break-all font-mono text-xs text-slate-600">
+          Request <span data-testid="async-request-id">{body.request_id}</span>, Location:{" "}
+          {state.outcome.location ?? body.status_url}
+        </p>
         <JobProgress requestId={body.request_id} onSelect={onSelect} />
       </div>
     );

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +22,18 @@ UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._ -]+")
 @dataclass(frozen=True)
 class ReportFile:
     path: Path
-    download_name: str
+    content_disposition: str
 
 
-def download_name(report_name: str) -> str:
-    """Build a file name for Content-Disposition from the user's report name."""
+def content_disposition(report_name: str) -> str:
+    """Build an attachment header named after the report, safe for any report name (RFC 6266).
+
+    `filename` carries an ASCII fallback for old clients; `filename*` carries the UTF-8 name.
+    """
     ascii_name = unicodedata.normalize("NFKD", report_name).encode("ascii", "ignore").decode("ascii")
-    cleaned = UNSAFE_FILENAME_CHARACTERS.sub("_", ascii_name).strip(" ._") or "report"
-    return f"{cleaned[:100]}.csv"
+    fallback = UNSAFE_FILENAME_CHARACTERS.sub("_", ascii_name).strip(" ._") or "report"
+    unicode_name = "".join(c for c in report_name if c.isprintable() and c not in '"\\/').strip(" .") or "report"
+    return f'attachment; filename="{fallback[:100]}.csv"; filename*=UTF-8\'\'{quote(unicode_name[:100] + ".csv")}'
 
 
 def _served_path(reports_dir: Path, file_name: str) -> Path | None:
@@ -56,4 +61,5 @@ async def locate_report(session: AsyncSession, file_name: str, *, reports_dir: P
     path = await asyncio.to_thread(_served_path, reports_dir, file_name)
     if path is None:
         raise not_found
-    return ReportFile(path=path, download_name=download_name(str(request.input_payload.get("report_name", "report"))))
+    report_name = str(request.input_payload.get("report_name", "report"))
+    return ReportFile(path=path, content_disposition=content_disposition(report_name))

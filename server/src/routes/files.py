@@ -23,6 +23,5 @@ async def download_report(file_name: str, session: SessionDep, runtime: RuntimeD
     return FileResponse(
         report.path,
         media_type="text/csv; charset=utf-8",
-        filename=report.download_name,
-        content_disposition_type="attachment",
+        headers={"Content-Disposition": report.content_disposition},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from src.config import MAX_SIMULATED_DELAY_MS
 
 MAX_SEED = 2**63 - 1
 MAX_CALLBACK_URL_LENGTH = 2048
-REPORT_NAME_ALLOWED = re.compile(r"[A-Za-z0-9 _.\-]")
+REPORT_NAME_PUNCTUATION = frozenset(" _-.")
 
 
 class ReportPayload(BaseModel):
@@ -52,7 +51,7 @@ class ReportPayload(BaseModel):
     @classmethod
     def _check_report_name(cls, value: str) -> str:
         for position, character in enumerate(value):
-            if not REPORT_NAME_ALLOWED.fullmatch(character):
+            if not (character.isalnum() or character in REPORT_NAME_PUNCTUATION):
                 raise ValueError(
                     f"report_name contains {character!r} (U+{ord(character):04X}) at position {position}; "
                     "use only letters, digits, space, '_', '-' and '.'"

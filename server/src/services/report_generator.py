@@ -57,6 +57,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("Software", "debit", 10_00, 3_000_00, ("Cloud hosting", "Accounting SaaS", "Code hosting seats")),
     Category("Travel", "debit", 20_00, 4_000_00, ("Airfare", 'Hotel, "Grand" Plaza', "Rail tickets, return")),
     Category("Supplies", "debit", 5_00, 1_500_00, ("Office supplies", "Printer toner", "Coffee, beans & filters")),
+    Category("Café & catering", "debit", 8_00, 900_00, ("Team lunch, Café Łódź", "Client dinner, Müller's")),
     Category("Utilities", "debit", 40_00, 1_200_00, ("Electricity", "Internet, fibre line", "Water")),
     Category("Taxes", "debit", 100_00, 20_000_00, ("VAT remittance", "Corporate tax instalment")),
 )
