@@ -62,6 +62,7 @@ def create_app(
     )
     limiter = create_limiter(settings)
     app.state.limiter = limiter
+    app.state.benchmark_token = None
     app.state.settings = settings
 
     install_problem_handlers(app)

@@ -6,6 +6,7 @@ FORWARDED_ALLOW_IPS; otherwise a client could pick a new address for every reque
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from collections.abc import Callable, Sequence
 
@@ -40,6 +41,22 @@ def client_address_key(trusted_proxies: Sequence[str]) -> Callable[[Request], st
         return hops[0] if hops else peer
 
     return key
+
+
+BENCHMARK_TOKEN_HEADER = "X-Benchmark-Token"
+
+
+def is_rate_limit_exempt(request: Request) -> bool:
+    """Exempt the requests of a running benchmark, which carry that run's one-time token.
+
+    The token is random per run, exists only in this server's memory and in the load
+    generator it started, and stops working when the run ends.
+    """
+    expected: str | None = getattr(request.app.state, "benchmark_token", None)
+    given = request.headers.get(BENCHMARK_TOKEN_HEADER)
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 def create_limiter(settings: Settings) -> Limiter:

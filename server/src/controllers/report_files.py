@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -7,6 +7,7 @@ from slowapi import Limiter
 
 from src.config import Settings
 from src.controllers.report_requests import create_async_report, create_sync_report
+from src.rate_limit import is_rate_limit_exempt
 from src.routes.deps import IdempotencyKeyDep, RuntimeDep, SessionDep
 from src.routes.responses import problem_responses, status_url, to_duplicate, to_result
 from src.schemas.report import AsyncReportRequest, SyncReportRequest
@@ -24,7 +25,7 @@ def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
         response_model=SyncReportResponse | DuplicateRequestResponse,
         responses=problem_responses(400, 409, 413, 415, 422, 429, 500),
     )
-    @limiter.limit(settings.rate_limit_sync)
+    @limiter.limit(settings.rate_limit_sync, exempt_when=is_rate_limit_exempt)
     async def create_sync(
         request: Request,
         response: Response,
@@ -64,7 +65,7 @@ def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
             **problem_responses(400, 413, 415, 422, 429),
         },
     )
-    @limiter.limit(settings.rate_limit_async)
+    @limiter.limit(settings.rate_limit_async, exempt_when=is_rate_limit_exempt)
     async def create_async(
         request: Request,
         response: Response,
