@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 
@@ -35,6 +42,7 @@ class WebhookReceiver:
     received: list[ReceivedCallback] = field(default_factory=list)
     _plans: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     _defaults: dict[str, int] = field(default_factory=dict)
+    _behaviours: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
@@ -52,6 +60,12 @@ class WebhookReceiver:
             self._plans[path] = deque(statuses)
             self._defaults[path] = then
 
+    def misbehave(self, path: str, behaviour: str) -> None:
+        """Make `path` answer 200 with a body that trickles one byte every 0.2 s ("slow")
+        or with 1 MiB of body ("huge")."""
+        with self._lock:
+            self._behaviours[path] = behaviour
+
     def calls(self, path: str) -> list[ReceivedCallback]:
         with self._lock:
             return [call for call in self.received if call.path == path]
@@ -61,6 +75,7 @@ class WebhookReceiver:
             self.received.clear()
             self._plans.clear()
             self._defaults.clear()
+            self._behaviours.clear()
 
     async def _handle(self, request: Request) -> Response:
         body = await request.body()
@@ -69,6 +84,11 @@ class WebhookReceiver:
             self.received.append(ReceivedCallback(path, dict(request.headers), body, time.monotonic()))
             plan = self._plans[path]
             status = plan.popleft() if plan else self._defaults.get(path, 200)
+            behaviour = self._behaviours.get(path)
+        if behaviour == "slow":
+            return StreamingResponse(_trickle(seconds=10), status_code=200)
+        if behaviour == "huge":
+            return Response(b"x" * (1 << 20), status_code=200)
         if status in (301, 302, 307, 308):
             return Response(status_code=status, headers={"Location": self.url("/redirect-target")})
         return Response(f"status {status}", status_code=status)
@@ -94,6 +114,13 @@ class WebhookReceiver:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+
+async def _trickle(seconds: float) -> AsyncIterator[bytes]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        yield b"."
+        await asyncio.sleep(0.2)
 
 
 class ConnectionForbidden(AssertionError):
@@ -145,3 +172,70 @@ async def wait_for(condition: Callable[[], object], *, timeout: float = 15.0, in
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await asyncio.sleep(interval)
+
+
+SERVER_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServerProcess:
+    """The real service in its own uvicorn process on 127.0.0.1, for crash and shutdown tests."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._env = {**os.environ, **env}
+        self._log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        log = self._log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "src.app:app", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=SERVER_DIR,
+            env=self._env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self._log_path}")
+            try:
+                if httpx.get(self.base_url + "/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not become healthy within {timeout} s; see {self._log_path}")
+
+    def kill(self) -> None:
+        """End the process with SIGKILL, as a crash or an OOM kill would."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        """Send SIGTERM, as an orchestrator does, and wait for a graceful exit."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_events(self) -> list[dict[str, object]]:
+        """Parse the JSON log lines the process wrote (LOG_FORMAT=json)."""
+        events = []
+        for line in self._log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("{"):
+                with contextlib.suppress(json.JSONDecodeError):
+                    events.append(json.loads(line))
+        return events
