@@ -2,7 +2,8 @@
 
 Run from server/:  .venv/bin/python -m src.receiver --port 9000
 It checks the Standard Webhooks signature with WEBHOOK_SECRET, or with the secret the service
-generated in server/data/webhook_secret, and responds 200, or 503 to the first N deliveries of each webhook-id with --fail-first N.
+generated in server/data/webhook_secret. It responds 200, or 503 to the first N deliveries of
+each webhook-id when started with --fail-first N.
 """
 
 from __future__ import annotations
