@@ -75,12 +75,22 @@ class JobDispatcher:
         self._wake_event.set()
 
     async def _loop(self) -> None:
+        consecutive_failures = 0
         while not self._stopping:
             sleep_seconds = self._poll_seconds
             try:
                 sleep_seconds = await self._tick()
-            except Exception:
-                logger.exception("dispatch_failed", owner=self.owner)
+            except Exception as error:
+                consecutive_failures += 1
+                # One full report per outage; later failures of the same outage are counted.
+                if consecutive_failures == 1:
+                    logger.exception("dispatch_failed", owner=self.owner)
+                else:
+                    logger.debug("dispatch_failed_again", owner=self.owner, failures=consecutive_failures, error=str(error))
+            else:
+                if consecutive_failures:
+                    logger.info("dispatch_recovered", owner=self.owner, failures=consecutive_failures)
+                consecutive_failures = 0
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake_event.wait(), timeout=sleep_seconds)
             self._wake_event.clear()
