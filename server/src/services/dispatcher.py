@@ -86,7 +86,9 @@ class JobDispatcher:
                 if consecutive_failures == 1:
                     logger.exception("dispatch_failed", owner=self.owner)
                 else:
-                    logger.debug("dispatch_failed_again", owner=self.owner, failures=consecutive_failures, error=str(error))
+                    logger.debug(
+                        "dispatch_failed_again", owner=self.owner, failures=consecutive_failures, error=str(error)
+                    )
             else:
                 if consecutive_failures:
                     logger.info("dispatch_recovered", owner=self.owner, failures=consecutive_failures)
