@@ -35,12 +35,18 @@ const CARD = "rounded-lg border border-slate-200 bg-white p-4 shadow-sm";
 
 export function App() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [deletedIds, setDeletedIds] = useState<ReadonlySet<string>>(() => new Set());
   const sync = useSubmission();
   const async = useSubmission();
 
   function submit(input: SubmitInput) {
     const target = input.mode === "sync" ? sync : async;
     target.mutation.mutate({ input, startedAt: performance.now() });
+  }
+
+  function handleDeleted(requestId: string) {
+    setDeletedIds((current) => new Set(current).add(requestId));
+    setSelectedId(null);
   }
 
   function isBusy(mode: RequestMode): boolean {
@@ -59,32 +65,42 @@ export function App() {
         <HealthIndicator />
       </header>
 
-      <main className="grid grid-cols-1 gap-4 xl:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
-        <div className="flex min-w-0 flex-col gap-4">
-          <section aria-labelledby="form-title" className={CARD}>
+      <main className="flex flex-col gap-4">
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2 lg:grid-cols-3">
+          <section aria-labelledby="form-title" className={`${CARD} md:col-span-2 lg:col-span-1`}>
             <h2 id="form-title" className="mb-3 text-lg font-semibold">
               New report request
             </h2>
             <RequestForm onSubmit={submit} isBusy={isBusy} />
           </section>
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-1 2xl:grid-cols-2">
-            <div className={CARD}>
-              <SyncSubmissionPanel state={sync.state} onSelect={setSelectedId} />
-            </div>
-            <div className={CARD}>
-              <AsyncSubmissionPanel state={async.state} onSelect={setSelectedId} />
-            </div>
+          <div className={`${CARD} min-w-0`}>
+            <SyncSubmissionPanel state={sync.state} onSelect={setSelectedId} />
+          </div>
+          <div className={`${CARD} min-w-0`}>
+            <AsyncSubmissionPanel state={async.state} onSelect={setSelectedId} deletedIds={deletedIds} />
           </div>
         </div>
 
-        <div className="flex min-w-0 flex-col gap-4">
-          <div className={CARD}>
+        {/* Phones get table, detail, inbox in that order. From lg up the detail is a column on the right. */}
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,7fr)_minmax(0,5fr)] lg:grid-rows-[auto_1fr]">
+          <div className={`${CARD} min-w-0 lg:col-start-1 lg:row-start-1`}>
             <RequestsTable selectedId={selectedId} onSelect={setSelectedId} />
           </div>
-          {selectedId ? (
-            <RequestDetailPanel key={selectedId} requestId={selectedId} onClose={() => setSelectedId(null)} />
-          ) : null}
-          <div className={CARD}>
+          <div className="min-w-0 lg:col-start-2 lg:row-span-2 lg:row-start-1">
+            {selectedId ? (
+              <RequestDetailPanel
+                key={selectedId}
+                requestId={selectedId}
+                onClose={() => setSelectedId(null)}
+                onDeleted={handleDeleted}
+              />
+            ) : (
+              <p className={`${CARD} text-sm text-slate-500`}>
+                Select a request in the table or the inbox to see its input, result and webhook attempts.
+              </p>
+            )}
+          </div>
+          <div className={`${CARD} min-w-0 self-start lg:col-start-1 lg:row-start-2`}>
             <Inbox onSelect={setSelectedId} />
           </div>
         </div>

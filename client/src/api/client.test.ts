@@ -1,6 +1,6 @@
 // The API does not run in unit tests, so these tests replace global fetch with a mock
 // that returns the bodies and headers the API contract specifies.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, assert, describe, expect, it, vi } from "vitest";
 import { DUPLICATE, RESULT, jsonResponse } from "../test/fixtures";
 import { encodeAsyncBody, encodeSyncBody, getHealth, listRequests, parseJson, submitReport } from "./client";
 import { ApiError, NetworkError } from "./problem";
@@ -93,15 +93,17 @@ describe("submitReport", () => {
     const outcome = await submitReport({ mode: "async", payload: PAYLOAD, callbackUrl: "http://127.0.0.1/in", idempotencyKey: "k" });
     expect(outcome.kind).toBe("accepted");
     expect(outcome.httpStatus).toBe(202);
-    expect(outcome.kind === "accepted" && outcome.location).toBe("/api/requests/r2");
+    assert(outcome.kind === "accepted");
+    expect(outcome.location).toBe("/api/requests/r2");
   });
 
   it("recognises a replayed duplicate", async () => {
     mockFetch(jsonResponse(DUPLICATE, 200, { "Idempotent-Replayed": "true" }));
     const outcome = await submitReport({ mode: "sync", payload: PAYLOAD, callbackUrl: "", idempotencyKey: "k" });
     expect(outcome.kind).toBe("duplicate");
-    expect(outcome.kind === "duplicate" && outcome.replayed).toBe(true);
-    expect(outcome.kind === "duplicate" && outcome.body.request_id).toBe(DUPLICATE.request_id);
+    assert(outcome.kind === "duplicate");
+    expect(outcome.replayed).toBe(true);
+    expect(outcome.body.request_id).toBe(DUPLICATE.request_id);
   });
 
   it("throws ApiError with Retry-After for a 429", async () => {

@@ -92,24 +92,51 @@ describe("describeError", () => {
 
   it("lists validation errors by field name", () => {
     const error = new ApiError({
-      type: "about:blank",
-      title: "Unprocessable Content",
+      type: "https://financial-report-generator.dev/problems/validation-failed",
+      title: "Validation failed",
       status: 422,
-      detail: "1 invalid field",
+      detail: "body.payload.report_name: String should have at least 1 character",
       errors: [{ location: "body.payload.report_name", message: "String should have at least 1 character", type: "string_too_short" }],
     });
     const description = describeError(error);
-    expect(description.headline).toBe("Some values are invalid:");
+    expect(description.headline).toBe("Validation failed (HTTP 422)");
+    expect(description.detail).toBeNull();
     expect(description.fieldErrors).toEqual([
       { field: "report_name", message: "String should have at least 1 character" },
     ]);
   });
 
-  it("names the status of an unlisted error", () => {
-    const error = new ApiError({ type: "about:blank", title: "I'm a teapot", status: 418, detail: "Short and stout" });
+  it("shows the title and detail of other problems", () => {
+    const error = new ApiError({
+      type: "https://financial-report-generator.dev/problems/idempotency-key-reused",
+      title: "Idempotency key reused with a different body",
+      status: 422,
+      detail: "Idempotency-Key 'k1' was already used for another request with a different body",
+    });
     const description = describeError(error);
-    expect(description.headline).toBe("I'm a teapot (HTTP 418)");
-    expect(description.detail).toBe("Short and stout");
+    expect(description.headline).toBe("Idempotency key reused with a different body (HTTP 422)");
+    expect(description.detail).toBe("Idempotency-Key 'k1' was already used for another request with a different body");
+    expect(description.fieldErrors).toEqual([]);
+  });
+
+  it("adds the Retry-After wait to a 409 of a running original", () => {
+    const error = new ApiError(
+      {
+        type: "about:blank",
+        title: "Conflict",
+        status: 409,
+        detail: "The original request of this Idempotency-Key is still being generated.",
+      },
+      2,
+    );
+    expect(describeError(error).detail).toBe(
+      "The original request of this Idempotency-Key is still being generated. Try again in 2 s.",
+    );
+  });
+
+  it("leaves out a detail that repeats the title", () => {
+    const error = new ApiError({ type: "about:blank", title: "Bad Gateway", status: 502, detail: "Bad Gateway" });
+    expect(describeError(error)).toEqual({ headline: "Bad Gateway (HTTP 502)", detail: null, fieldErrors: [] });
   });
 
   it("explains a network failure", () => {

@@ -130,7 +130,9 @@ function describeApiError(error: ApiError): ErrorDescription {
     field: fieldName(item.location),
     message: item.message,
   }));
-  const detail = problem.detail && problem.detail !== problem.title ? problem.detail : null;
+  // A validation problem's detail repeats the field errors in one line, so the list replaces it.
+  const detail =
+    fieldErrors.length === 0 && problem.detail && problem.detail !== problem.title ? problem.detail : null;
 
   if (error.status === 429) {
     const wait = error.retryAfterSeconds;
@@ -138,18 +140,13 @@ function describeApiError(error: ApiError): ErrorDescription {
       wait === null
         ? "Rate limit reached: wait a moment before trying again."
         : `Rate limit reached: try again in ${wait} s`;
-    return { headline, detail, fieldErrors };
+    return { headline, detail: problem.detail || null, fieldErrors };
   }
-
-  const headlines: Record<number, string> = {
-    400: "The request was rejected as malformed.",
-    404: "Not found: it may have been deleted.",
-    409: "Conflict: the request cannot be done in its current state.",
-    413: "The request body is too large.",
-    422: fieldErrors.length > 0 ? "Some values are invalid:" : "The request was rejected as invalid.",
-    503: "The service is unavailable right now.",
-  };
-  const known = headlines[error.status];
-  const headline = known ?? `${problem.title} (HTTP ${error.status})`;
-  return { headline, detail, fieldErrors };
+  // The API sends Retry-After with a 503 and with the 409 of a duplicate whose original is still running.
+  const retryHint =
+    (error.status === 409 || error.status === 503) && error.retryAfterSeconds !== null
+      ? `Try again in ${error.retryAfterSeconds} s.`
+      : null;
+  const fullDetail = [detail, retryHint].filter(Boolean).join(" ") || null;
+  return { headline: `${problem.title} (HTTP ${error.status})`, detail: fullDetail, fieldErrors };
 }

@@ -1,7 +1,7 @@
 import type { CallbackLogEntry } from "../api/types";
 import { formatDuration, formatTime } from "../lib/format";
 
-/** Every webhook delivery attempt of one request, in order (GET /api/requests/{id}/callback-logs). */
+/** Lists every webhook delivery attempt of one request, in order (GET /api/requests/{id}/callback-logs). */
 export function CallbackTimeline({ entries }: { entries: CallbackLogEntry[] }) {
   if (entries.length === 0) {
     return <p className="text-sm text-slate-500">No delivery attempt yet.</p>;
@@ -28,7 +28,7 @@ export function CallbackTimeline({ entries }: { entries: CallbackLogEntry[] }) {
           </div>
           {entry.error_message ? <p className="mt-1 break-words text-rose-800">{entry.error_message}</p> : null}
           {entry.response_excerpt ? (
-            <p className="mt-1 break-all font-mono text-xs text-slate-600">Response: {entry.response_excerpt}</p>
+            <p className="mt-1 wrap-anywhere font-mono text-xs text-slate-600">Response: {entry.response_excerpt}</p>
           ) : null}
           {entry.next_attempt_at ? (
             <p className="mt-1 text-xs text-slate-700">Next attempt due at {formatTime(entry.next_attempt_at)}</p>

@@ -2,9 +2,18 @@ import { useQuery } from "@tanstack/react-query";
 import { getHealth } from "../api/client";
 import { formatUptime } from "../lib/format";
 
+const DOT_STYLES = {
+  unknown: "bg-slate-300",
+  up: "bg-emerald-500",
+  down: "bg-rose-500",
+} as const;
+
 function Dot({ ok, label, detail }: { ok: boolean | null; label: string; detail: string }) {
-  const color = ok === null ? "bg-slate-300" : ok ? "bg-emerald-500" : "bg-rose-500";
-  const state = ok === null ? "unknown" : ok ? "up" : "down";
+  let state: keyof typeof DOT_STYLES = "unknown";
+  if (ok !== null) {
+    state = ok ? "up" : "down";
+  }
+  const color = DOT_STYLES[state];
   return (
     <li className="flex items-center gap-1.5" title={detail}>
       <span aria-hidden="true" className={`inline-block h-2.5 w-2.5 rounded-full ${color}`} />
@@ -15,7 +24,7 @@ function Dot({ ok, label, detail }: { ok: boolean | null; label: string; detail:
   );
 }
 
-/** API, database and worker state from GET /api/health, refreshed every 5 s. */
+/** Shows the API, database and worker state from GET /api/health, refreshed every 5 s. */
 export function HealthIndicator() {
   const health = useQuery({ queryKey: ["health"], queryFn: getHealth, refetchInterval: 5000, retry: false });
 

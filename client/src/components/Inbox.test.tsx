@@ -26,7 +26,7 @@ function message(overrides: Partial<InboxMessage>): InboxMessage {
 }
 
 describe("Inbox", () => {
-  it("shows signature checks and the status the inbox answered with", async () => {
+  it("shows signatures and response statuses", async () => {
     vi.stubGlobal(
       "fetch",
       vi.fn(async () =>
@@ -45,8 +45,8 @@ describe("Inbox", () => {
     const items = await screen.findAllByTestId("inbox-message");
     expect(items).toHaveLength(3);
     expect(items[0]).toHaveTextContent("Signature valid");
-    expect(items[0]).toHaveTextContent("answered 200");
-    expect(items[1]).toHaveTextContent("answered 503 (failure)");
+    expect(items[0]).toHaveTextContent("responded 200");
+    expect(items[1]).toHaveTextContent("responded 503 (failure)");
     expect(items[2]).toHaveTextContent("Signature invalid");
     expect(items[2]).toHaveTextContent("No matching signature found");
     expect(screen.getByText(/3 received/)).toBeInTheDocument();

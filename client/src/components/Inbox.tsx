@@ -22,7 +22,7 @@ function SignatureBadge({ message }: { message: InboxMessage }) {
   );
 }
 
-function AnsweredStatus({ status }: { status: number }) {
+function ResponseStatus({ status }: { status: number }) {
   const ok = status >= 200 && status < 300;
   return (
     <span className={`font-mono text-xs font-semibold ${ok ? "text-emerald-800" : "text-rose-800"}`}>
@@ -36,7 +36,7 @@ export interface InboxProps {
   onSelect: (requestId: string) => void;
 }
 
-/** The built-in webhook inbox (GET /api/webhooks/inbox): every callback it received, refreshed every 2 s. */
+/** Lists every callback that the built-in inbox received (GET /api/webhooks/inbox), refreshed every 2 s. */
 export function Inbox({ onSelect }: InboxProps) {
   const inbox = useQuery({ queryKey: ["inbox"], queryFn: getInbox, refetchInterval: 2000 });
   const items = inbox.data?.items ?? [];
@@ -81,7 +81,7 @@ export function Inbox({ onSelect }: InboxProps) {
               <span className="text-xs">event: {message.event_status ?? "–"}</span>
               <SignatureBadge message={message} />
               <span className="text-xs">
-                answered <AnsweredStatus status={message.response_status} />
+                responded <ResponseStatus status={message.response_status} />
               </span>
             </div>
             {message.signature_error ? (

@@ -35,7 +35,7 @@ function stubApi(detail: RequestDetail) {
 describe("RequestDetailPanel", () => {
   it("shows input, result, download link and attempts", async () => {
     stubApi(requestDetail());
-    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} />);
+    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} onDeleted={() => undefined} />);
 
     expect(await screen.findByTestId("detail-request-id")).toHaveTextContent(REQUEST_ID);
     expect(screen.getByText(/"report_name": "Q3 ledger"/)).toBeInTheDocument();
@@ -46,7 +46,7 @@ describe("RequestDetailPanel", () => {
 
   it("offers redelivery only for a failed callback", async () => {
     const fetchMock = stubApi(requestDetail({ callback_status: "FAILED", callback_attempts: 4 }));
-    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} />);
+    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} onDeleted={() => undefined} />);
 
     await userEvent.setup().click(await screen.findByRole("button", { name: "Redeliver webhook" }));
     expect(await screen.findByText(/Redelivery scheduled/)).toBeInTheDocument();
@@ -58,13 +58,13 @@ describe("RequestDetailPanel", () => {
 
   it("deletes after confirmation", async () => {
     const fetchMock = stubApi(requestDetail({ mode: "sync", callback_url: null, callback_status: null, webhook_id: null }));
-    const onClose = vi.fn();
+    const onDeleted = vi.fn();
     const user = userEvent.setup();
-    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={onClose} />);
+    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} onDeleted={onDeleted} />);
 
     await user.click(await screen.findByRole("button", { name: "Delete request" }));
     await user.click(screen.getByRole("button", { name: "Confirm delete" }));
-    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    await waitFor(() => expect(onDeleted).toHaveBeenCalledWith(REQUEST_ID));
     expect(fetchMock).toHaveBeenCalledWith(`/api/requests/${REQUEST_ID}`, expect.objectContaining({ method: "DELETE" }));
     expect(fetchMock).not.toHaveBeenCalledWith(expect.stringContaining("/callback-logs"), expect.anything());
   });
@@ -84,11 +84,11 @@ describe("RequestDetailPanel", () => {
       return jsonResponse(requestDetail({ status: "PROCESSING", completed_at: null, result: null }));
     });
     const user = userEvent.setup();
-    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} />);
+    renderWithQueryClient(<RequestDetailPanel requestId={REQUEST_ID} onClose={() => undefined} onDeleted={() => undefined} />);
 
     await user.click(await screen.findByRole("button", { name: "Delete request" }));
     await user.click(screen.getByRole("button", { name: "Confirm delete" }));
     const alert = await screen.findByText(/still PROCESSING/);
-    expect(alert.closest('[role="alert"]')).toHaveTextContent("Conflict: the request cannot be done in its current state.");
+    expect(alert.closest('[role="alert"]')).toHaveTextContent("Conflict (HTTP 409)");
   });
 });

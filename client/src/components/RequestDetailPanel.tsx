@@ -12,6 +12,11 @@ import { ModeBadge, StatusBadge } from "./StatusBadge";
 const BUTTON =
   "rounded-md border px-3 py-1.5 text-sm font-medium focus:outline-none focus:ring-2 focus:ring-indigo-500 disabled:cursor-not-allowed disabled:opacity-50";
 
+/** Pretty-prints a payload, writing a long seed (kept as a string by parseJson) as the number it is. */
+function formatPayload(payload: Record<string, unknown>): string {
+  return JSON.stringify(payload, null, 2).replace(/"seed": "(\d+)"/, '"seed": $1');
+}
+
 function isActive(request: RequestDetail | undefined): boolean {
   if (!request) {
     return true;
@@ -22,10 +27,12 @@ function isActive(request: RequestDetail | undefined): boolean {
 export interface RequestDetailPanelProps {
   requestId: string;
   onClose: () => void;
+  /** Called after a successful DELETE, so the parent stops polling the request and closes the panel. */
+  onDeleted: (requestId: string) => void;
 }
 
-/** One request: input, result, download link, callback timeline, delete and redeliver. */
-export function RequestDetailPanel({ requestId, onClose }: RequestDetailPanelProps) {
+/** Shows one request (input, result, download link, callback timeline) with delete and redeliver buttons. */
+export function RequestDetailPanel({ requestId, onClose, onDeleted }: RequestDetailPanelProps) {
   const queryClient = useQueryClient();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const sectionRef = useRef<HTMLElement>(null);
@@ -52,9 +59,8 @@ export function RequestDetailPanel({ requestId, onClose }: RequestDetailPanelPro
   const remove = useMutation({
     mutationFn: () => deleteRequest(requestId),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: ["request", requestId] });
       void queryClient.invalidateQueries({ queryKey: ["requests"] });
-      onClose();
+      onDeleted(requestId);
     },
   });
   const redeliver = useMutation({
@@ -115,7 +121,7 @@ export function RequestDetailPanel({ requestId, onClose }: RequestDetailPanelPro
           <div className="flex flex-col gap-1">
             <h3 className="text-sm font-semibold">Input</h3>
             <pre className="overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
-              {JSON.stringify(data.input_payload, null, 2)}
+              {formatPayload(data.input_payload)}
             </pre>
           </div>
 
@@ -136,7 +142,7 @@ export function RequestDetailPanel({ requestId, onClose }: RequestDetailPanelPro
               <h3 className="text-sm font-semibold">Webhook</h3>
               <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
                 <dt className="text-slate-600">Callback URL</dt>
-                <dd className="break-all font-mono text-xs">{data.callback_url}</dd>
+                <dd className="wrap-anywhere font-mono text-xs">{data.callback_url}</dd>
                 <dt className="text-slate-600">Callback status</dt>
                 <dd>
                   <StatusBadge status={data.callback_status} /> after {data.callback_attempts} attempt

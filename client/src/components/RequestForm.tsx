@@ -50,7 +50,7 @@ const BUTTON_SECONDARY =
 
 export interface RequestFormProps {
   onSubmit: (input: SubmitInput) => void;
-  /** True while a request of that mode is in flight; its submit button is disabled meanwhile. */
+  /** Returns true while a request of that mode is in flight, which disables the submit button. */
   isBusy: (mode: RequestMode) => boolean;
   initialValues?: Partial<FormValues>;
 }
@@ -62,7 +62,7 @@ function submitLabel(mode: RequestMode, busy: boolean): string {
   return busy ? "Sending…" : "Send async request";
 }
 
-/** The report request form: payload, mode, callback URL and Idempotency-Key. */
+/** Renders the report request form: payload, mode, callback URL and Idempotency-Key. */
 export function RequestForm({ onSubmit, isBusy, initialValues }: RequestFormProps) {
   const [values, setValues] = useState<FormValues>(() => ({
     mode: "sync",
@@ -284,7 +284,7 @@ export function RequestForm({ onSubmit, isBusy, initialValues }: RequestFormProp
         hint="A new key per submission. Send the same key and body again to get the original request back."
       >
         {({ id, describedBy, invalid }) => (
-          <div className="flex flex-col gap-2 sm:flex-row">
+          <div className="flex flex-col gap-2">
             <input
               id={id}
               type="text"

@@ -78,7 +78,7 @@ describe("RequestsTable", () => {
     );
     renderWithQueryClient(<RequestsTable selectedId={null} onSelect={() => undefined} />);
     const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("The service is unavailable right now.");
+    expect(alert).toHaveTextContent("Service Unavailable (HTTP 503)");
     expect(alert).toHaveTextContent("database is locked");
   });
 });

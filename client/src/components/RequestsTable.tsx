@@ -17,7 +17,7 @@ export interface RequestsTableProps {
   onSelect: (requestId: string) => void;
 }
 
-/** GET /api/requests, newest first, refreshed every 2 s, with filters and pagination. */
+/** Lists GET /api/requests newest first, refreshed every 2 s, with filters and pagination. */
 export function RequestsTable({ selectedId, onSelect }: RequestsTableProps) {
   const [mode, setMode] = useState<RequestMode | "">("");
   const [status, setStatus] = useState<RequestStatus | "">("");

@@ -1,7 +1,7 @@
 import type { ReportResult } from "../api/types";
 import { formatBytes, formatDuration } from "../lib/format";
 
-/** Rows, size, checksum, totals and per-category amounts of a generated report. */
+/** Shows the rows, size, checksum, totals and per-category amounts of a generated report. */
 export function ResultSummary({ result, title }: { result: ReportResult; title?: string }) {
   const categories = Object.entries(result.summary.by_category).sort(([a], [b]) => a.localeCompare(b));
   return (

@@ -20,10 +20,15 @@ interface PanelProps {
   onSelect: (requestId: string) => void;
 }
 
+interface AsyncPanelProps extends PanelProps {
+  /** Requests deleted in this page, which are no longer polled. */
+  deletedIds?: ReadonlySet<string>;
+}
+
 const LINK_BUTTON =
   "text-sm font-medium text-indigo-700 underline hover:text-indigo-900 focus:outline-none focus:ring-2 focus:ring-indigo-500";
 
-/** A repeated Idempotency-Key with the same body: the API replayed the original request. */
+/** Shows the original request that the API replayed for a repeated Idempotency-Key and body. */
 export function DuplicateNotice({
   body,
   replayed,
@@ -65,7 +70,7 @@ function Placeholder({ text }: { text: string }) {
   return <p className="text-sm text-slate-500">{text}</p>;
 }
 
-/** The last sync submission: a live wait while the connection is open, then the result. */
+/** Shows the last sync submission: a live wait while the connection is open, then the result. */
 export function SyncSubmissionPanel({ state, onSelect }: PanelProps) {
   const elapsed = useElapsedMs(state.startedAt, state.pending);
 
@@ -138,13 +143,23 @@ function offsetFrom(start: string, end: string | null): string {
   return Number.isFinite(ms) ? `+${formatDuration(ms)}` : "";
 }
 
-function JobProgress({ requestId, onSelect }: { requestId: string; onSelect: (requestId: string) => void }) {
+interface JobProgressProps {
+  requestId: string;
+  deleted: boolean;
+  onSelect: (requestId: string) => void;
+}
+
+function JobProgress({ requestId, deleted, onSelect }: JobProgressProps) {
   const job = useQuery({
     queryKey: ["request", requestId],
     queryFn: () => getRequest(requestId),
     refetchInterval: (query) => (isSettled(query.state.data) ? false : 500),
+    enabled: !deleted,
   });
 
+  if (deleted) {
+    return <p className="text-sm text-slate-600">Request {requestId} was deleted.</p>;
+  }
   if (job.isError) {
     return <ErrorMessage error={job.error} label="Could not read the job state." />;
   }
@@ -191,8 +206,8 @@ function JobProgress({ requestId, onSelect }: { requestId: string; onSelect: (re
   );
 }
 
-/** The last async submission: the 202 response time, then the job as it progresses. */
-export function AsyncSubmissionPanel({ state, onSelect }: PanelProps) {
+/** Shows the last async submission: the 202 response time, then the job as it progresses. */
+export function AsyncSubmissionPanel({ state, onSelect, deletedIds }: AsyncPanelProps) {
   let content;
   if (state.pending) {
     content = <Placeholder text="Sending…" />;
@@ -213,11 +228,15 @@ export function AsyncSubmissionPanel({ state, onSelect }: PanelProps) {
           </span>
           : the client is free while the report is built.
         </p>
-        <p className="break-all font-mono text-xs text-slate-600">
+        <p className="wrap-anywhere font-mono text-xs text-slate-600">
           Request <span data-testid="async-request-id">{body.request_id}</span>, Location:{" "}
           {state.outcome.location ?? body.status_url}
         </p>
-        <JobProgress requestId={body.request_id} onSelect={onSelect} />
+        <JobProgress
+          requestId={body.request_id}
+          deleted={deletedIds?.has(body.request_id) ?? false}
+          onSelect={onSelect}
+        />
       </div>
     );
   } else {

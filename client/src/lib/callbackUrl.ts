@@ -6,7 +6,7 @@ export const INBOX_FAILURE_STATUSES = [503, 500, 429, 408, 400] as const;
 
 /**
  * Sets the inbox's `fail_first` and `fail_status` query parameters on a callback URL, so
- * the inbox answers the first `failFirst` deliveries with `failStatus`. A count of 0
+ * the inbox responds to the first `failFirst` deliveries with `failStatus`. A count of 0
  * removes both. Returns the URL unchanged when it does not parse.
  */
 export function withInboxFailures(url: string, failFirst: number, failStatus: number): string {

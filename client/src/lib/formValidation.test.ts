@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { validateForm, type FormValues } from "./formValidation";
 
 const VALID: FormValues = {
@@ -19,8 +19,7 @@ function errorsOf(values: Partial<FormValues>) {
 describe("validateForm", () => {
   it("builds the request from valid values", () => {
     const result = validateForm({ ...VALID, seed: "42", simulatedDelayMs: "1500" });
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    assert(result.ok);
     expect(result.input.payload).toEqual({
       num_transactions: 500,
       report_name: "Q3 ledger",
@@ -33,7 +32,8 @@ describe("validateForm", () => {
 
   it("omits an empty seed", () => {
     const result = validateForm(VALID);
-    expect(result.ok && "seed" in result.input.payload).toBe(false);
+    assert(result.ok);
+    expect(result.input.payload).not.toHaveProperty("seed");
   });
 
   it("rejects transaction counts below 1 or not whole", () => {
@@ -54,7 +54,8 @@ describe("validateForm", () => {
 
   it("accepts seeds up to 2^63 - 1 without losing digits", () => {
     const result = validateForm({ ...VALID, seed: "9223372036854775807" });
-    expect(result.ok && result.input.payload.seed).toBe("9223372036854775807");
+    assert(result.ok);
+    expect(result.input.payload.seed).toBe("9223372036854775807");
     expect(errorsOf({ seed: "9223372036854775808" }).seed).toBeDefined();
     expect(errorsOf({ seed: "-1" }).seed).toBeDefined();
     expect(errorsOf({ seed: "12a" }).seed).toBeDefined();

@@ -36,6 +36,7 @@ export function formatDateTime(iso: string | null | undefined): string {
   });
 }
 
+/** Time of day with milliseconds on a 24-hour clock, for ordering events a few ms apart. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) {
     return "–";
@@ -44,11 +45,16 @@ export function formatTime(iso: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) {
     return iso;
   }
-  const time = date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  return `${time}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+  return date.toLocaleTimeString(undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    fractionalSecondDigits: 3,
+    hourCycle: "h23",
+  });
 }
 
-/** The first block of a UUID, enough to tell requests apart in a table. */
+/** Returns the first block of a UUID, enough to tell requests apart in a table. */
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(0, 8) : "–";
 }

@@ -71,7 +71,7 @@ export function callbackAttempt(overrides: Partial<CallbackLogEntry> = {}): Call
   };
 }
 
-/** A fetch Response with a JSON body. */
+/** Builds a fetch Response with a JSON body. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   const contentType = status >= 400 ? "application/problem+json" : "application/json";
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType, ...headers } });
