@@ -9,18 +9,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from src import __version__
 from src.config import Settings, get_settings
 from src.logging_setup import configure_logging
-from src.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from src.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, UnhandledErrorMiddleware
 from src.problems import install_problem_handlers
-from src.rate_limit import create_limiter
+from src.rate_limit import RateLimitMiddleware, create_limiter, limited_endpoints
 from src.routes import files, health, inbox, requests
+from src.routes.benchmark import bind_benchmark_grant, build_benchmark_router
 from src.routes.reports import build_reports_router
+from src.routes.responses import install_problem_openapi
 from src.runtime import start_runtime, stop_runtime
+from src.services.benchmark_registry import BenchmarkRegistry
 from src.services.url_guard import Resolver
 
 DESCRIPTION = """
@@ -63,10 +66,28 @@ def create_app(
     limiter = create_limiter(settings)
     app.state.limiter = limiter
     app.state.benchmark_token = None
+    app.state.benchmark_registry = BenchmarkRegistry(
+        publish_token=lambda token: setattr(app.state, "benchmark_token", token)
+    )
     app.state.settings = settings
 
     install_problem_handlers(app)
+    install_problem_openapi(app)
+    # Added innermost first: a request passes RequestId, CORS, UnhandledError, RateLimit,
+    # then BodySizeLimit, so even a 429 or a 500 carries X-Request-ID and CORS headers.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    reports_router = build_reports_router(limiter, settings)
+    benchmark_router = build_benchmark_router(limiter, settings)
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=limiter,
+        endpoints={
+            **limited_endpoints(reports_router, prefix="/api", limiter=limiter),
+            **limited_endpoints(benchmark_router, prefix="/api", limiter=limiter),
+        },
+        storage_uri=settings.rate_limit_storage_uri,
+    )
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -84,7 +105,8 @@ def create_app(
     )
     app.add_middleware(RequestIdMiddleware)
 
-    app.include_router(build_reports_router(limiter, settings), prefix="/api")
+    app.include_router(reports_router, prefix="/api", dependencies=[Depends(bind_benchmark_grant)])
+    app.include_router(benchmark_router, prefix="/api")
     app.include_router(requests.router, prefix="/api")
     app.include_router(files.router, prefix="/api")
     app.include_router(health.router, prefix="/api")

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     rate_limit_sync: str = "30/minute"
     rate_limit_async: str = "60/minute"
     rate_limit_storage_uri: str = "memory://"
+    # POST /api/benchmark/both, per client address. One run sends up to 2,000 report requests.
+    rate_limit_benchmark: str = "10/hour"
     forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
@@ -68,6 +70,9 @@ class Settings(BaseSettings):
 
     webhook_secret: str | None = None
     webhook_secret_file: Path = DATA_DIR / "webhook_secret"
+
+    # Wall-clock limit of one benchmark run; the run stops then and reports what it measured.
+    benchmark_max_seconds: float = Field(default=300.0, gt=0, le=3600)
 
     idempotency_ttl_hours: float = Field(default=24.0, gt=0)
     cors_origins: Annotated[list[str], NoDecode] = Field(

@@ -11,6 +11,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from slowapi.errors import RateLimitExceeded
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from src.errors import AppError
@@ -19,6 +21,7 @@ logger = structlog.get_logger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://financial-report-generator.dev/problems/"
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(
@@ -40,25 +43,19 @@ def problem_response(
         "request_id": getattr(request.state, "request_id", None),
     }
     body.update(extensions or {})
-    response = JSONResponse(
-        jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE
-    )
-    _add_rate_limit_headers(request, response)
-    return response
-
-
-def _add_rate_limit_headers(request: Request, response: JSONResponse) -> None:
-    """Give error responses of rate-limited endpoints the same X-RateLimit headers as successes."""
-    current_limit = getattr(request.state, "view_rate_limit", None)
-    limiter = getattr(request.app.state, "limiter", None)
-    if current_limit is not None and limiter is not None and "X-RateLimit-Limit" not in response.headers:
-        limiter._inject_headers(response, current_limit)
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
 
 
 async def handle_app_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, AppError)
     if error.status >= 500:
-        logger.error("request_failed", status=error.status, detail=error.detail, path=request.url.path)
+        logger.error(
+            "request_failed",
+            status=error.status,
+            detail=error.detail,
+            path=request.url.path,
+            http_request_id=getattr(request.state, "request_id", None),
+        )
     return problem_response(
         request,
         status=error.status,
@@ -122,8 +119,8 @@ def _default_detail(request: Request, status: int) -> str:
     return HTTPStatus(status).description
 
 
-async def handle_rate_limit(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RateLimitExceeded)
+def rate_limited_response(request: Request, error: RateLimitExceeded) -> JSONResponse:
+    """Build the 429 body. RateLimitMiddleware adds Retry-After and the X-RateLimit-* headers."""
     return problem_response(
         request,
         status=429,
@@ -133,8 +130,41 @@ async def handle_rate_limit(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def handle_unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unhandled_error", path=request.url.path, method=request.method)
+async def handle_rate_limit(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RateLimitExceeded)
+    return rate_limited_response(request, error)
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """Tell a lost or refused database connection apart from a failing query, which is a bug."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (ConnectionError, SQLAlchemyTimeoutError))
+
+
+async def handle_database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    logger.warning(
+        "database_unavailable",
+        error=type(error).__name__,
+        path=request.url.path,
+        http_request_id=getattr(request.state, "request_id", None),
+    )
+    return database_unavailable_response(request)
+
+
+def database_unavailable_response(request: Request) -> JSONResponse:
+    return problem_response(
+        request,
+        status=503,
+        title="Service unavailable",
+        detail=f"the database is unreachable; retry after {DATABASE_RETRY_AFTER_SECONDS} s",
+        type_slug="database-unavailable",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def internal_error_response(request: Request) -> JSONResponse:
+    """Build the 500 body, which names only the request id, never the cause."""
     return problem_response(
         request,
         status=500,
@@ -149,4 +179,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RateLimitExceeded, handle_rate_limit)
-    app.add_exception_handler(Exception, handle_unexpected_error)
+    for error_type in (ConnectionError, SQLAlchemyTimeoutError):
+        app.add_exception_handler(error_type, handle_database_unavailable)
+    # Other exceptions, including DBAPIError, reach UnhandledErrorMiddleware, which returns
+    # 503 for a lost connection and 500 for anything else.

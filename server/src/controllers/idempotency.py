@@ -50,5 +50,5 @@ def ensure_same_body(existing: ReportRequest, *, key: str, fingerprint: str) -> 
         raise IdempotencyKeyReusedError(
             f"Idempotency-Key {key!r} was already used for request {existing.id} with a different body "
             f"or endpoint; send the original body again, or use a new key for a new request",
-            extensions={"request_id": str(existing.id)},
+            extensions={"report_request_id": str(existing.id)},
         )

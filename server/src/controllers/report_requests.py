@@ -23,6 +23,7 @@ from src.errors import (
 from src.models import ReportRequest, RequestMode, RequestStatus
 from src.models.base import utc_now
 from src.schemas.report import AsyncReportRequest, ReportPayload, SyncReportRequest
+from src.services.benchmark_registry import grant_of
 from src.services.dispatcher import JobDispatcher
 from src.services.job_runner import JobOutcome, ReportJobRunner
 from src.services.url_guard import AllowedHost, CallbackUrlRejected, Resolver, check_callback_url
@@ -122,6 +123,10 @@ async def create_async_report(
     if replay is not None:
         return replay
 
+    # A request with the active benchmark run's token may also call that run's receiver.
+    grant = grant_of(session)
+    if grant is not None and grant.receiver is not None:
+        allowed_hosts = [*allowed_hosts, grant.receiver]
     try:
         await check_callback_url(body.callback_url, resolver=resolver, allowed_hosts=allowed_hosts)
     except CallbackUrlRejected as rejected:
@@ -132,6 +137,7 @@ async def create_async_report(
         status=RequestStatus.PENDING,
         input_payload=_stored_payload(body.payload),
         callback_url=body.callback_url,
+        benchmark_run_id=grant.run_id if grant is not None else None,
     )
     created = await _insert(session, row=row, key=idempotency_key, fingerprint=fingerprint, settings=settings)
     if not created.duplicate:
@@ -154,6 +160,7 @@ async def create_sync_report(
     created = await _find_replay(session, key=idempotency_key, fingerprint=fingerprint)
     if created is None:
         now = utc_now()
+        grant = grant_of(session)
         row = ReportRequest(
             mode=RequestMode.SYNC,
             status=RequestStatus.PROCESSING,
@@ -162,6 +169,7 @@ async def create_sync_report(
             claimed_at=now,
             started_at=now,
             lease_expires_at=now + timedelta(seconds=settings.job_lease_seconds),
+            benchmark_run_id=grant.run_id if grant is not None else None,
         )
         created = await _insert(session, row=row, key=idempotency_key, fingerprint=fingerprint, settings=settings)
 
@@ -171,7 +179,7 @@ async def create_sync_report(
                 f"request {created.request.id} with Idempotency-Key {idempotency_key!r} is still being processed; "
                 f"repeat the request after {IN_PROGRESS_RETRY_AFTER_SECONDS} s to get its result",
                 headers={"Retry-After": str(IN_PROGRESS_RETRY_AFTER_SECONDS)},
-                extensions={"request_id": str(created.request.id)},
+                extensions={"report_request_id": str(created.request.id)},
             )
         return created
 
@@ -183,6 +191,6 @@ async def create_sync_report(
     if job.outcome != JobOutcome.COMPLETED:
         raise ReportGenerationError(
             f"report for request {row.id} could not be generated: {job.error or row.error}",
-            extensions={"request_id": str(row.id)},
+            extensions={"report_request_id": str(row.id)},
         )
     return created

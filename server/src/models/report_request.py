@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from src.models.base import Base, JSONDocument, UTCDateTime, utc_now
@@ -47,6 +47,11 @@ class ReportRequest(Base):
     callback_lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
     callback_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
+    # Set on requests that a benchmark run sent with its token; the run deletes them when it ends.
+    benchmark_run_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("benchmark_runs.id", ondelete="CASCADE"), default=None
+    )
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -63,6 +68,7 @@ class ReportRequest(Base):
         Index("ix_requests_mode_created_at", "mode", "created_at"),
         Index("ix_requests_status_created_at", "status", "created_at"),
         Index("ix_requests_callback_due", "callback_status", "callback_next_attempt_at"),
+        Index("ix_requests_benchmark_run_id", "benchmark_run_id"),
     )
 
     @property

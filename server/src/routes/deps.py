@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.message
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -9,7 +10,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import Settings
-from src.errors import BadRequestError
+from src.errors import BadRequestError, UnsupportedMediaTypeError
 from src.runtime import Runtime
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -72,3 +73,24 @@ def get_idempotency_key(
 
 
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """Tell whether a Content-Type value is application/json or an application/*+json type."""
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+async def require_json_body(request: Request) -> None:
+    """Reject a request body that is not declared as JSON with 415, before the 422 of a parse failure."""
+    content_type = request.headers.get("content-type")
+    if content_type is not None and is_json_media_type(content_type):
+        return
+    if not await request.body():
+        return
+    shown = "no Content-Type" if content_type is None else f"Content-Type {content_type!r}"
+    raise UnsupportedMediaTypeError(
+        f"the request body was sent with {shown}; send a JSON body with Content-Type: application/json"
+    )

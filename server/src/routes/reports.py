@@ -2,28 +2,62 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
 from slowapi import Limiter
 
 from src.config import Settings
 from src.controllers.report_requests import create_async_report, create_sync_report
 from src.rate_limit import is_rate_limit_exempt
-from src.routes.deps import IdempotencyKeyDep, RuntimeDep, SessionDep
-from src.routes.responses import problem_responses, status_url, to_duplicate, to_result
+from src.routes.deps import IdempotencyKeyDep, RuntimeDep, SessionDep, require_json_body
+from src.routes.responses import (
+    RATE_LIMIT_HEADERS,
+    RETRY_AFTER_HEADER,
+    problem_responses,
+    status_url,
+    to_duplicate,
+    to_result,
+)
 from src.schemas.report import AsyncReportRequest, SyncReportRequest
 from src.schemas.requests import AsyncReportAccepted, DuplicateRequestResponse, SyncReportResponse
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
+SUCCESS_HEADERS: dict[str, Any] = {
+    **RATE_LIMIT_HEADERS,
+    REPLAYED_HEADER: {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present when the body is the stored original of a repeated Idempotency-Key.",
+    },
+}
+SYNC_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The finished report, or the original request of a repeated key.", "headers": SUCCESS_HEADERS},
+    **problem_responses(400, 409, 413, 415, 422, 429, 500, 503),
+}
+SYNC_RESPONSES[409]["description"] = "The original request of this Idempotency-Key is still being generated."
+SYNC_RESPONSES[409]["headers"] = dict(RETRY_AFTER_HEADER)
+
+ASYNC_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": DuplicateRequestResponse,
+        "description": "A repeat of an earlier request with the same Idempotency-Key.",
+        "headers": SUCCESS_HEADERS,
+    },
+    202: {"description": "The job was accepted.", "headers": RATE_LIMIT_HEADERS},
+    **problem_responses(400, 413, 415, 422, 429, 500, 503),
+}
+
 
 def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
-    router = APIRouter(tags=["reports"])
+    # A non-JSON body is a 415 before FastAPI reports it as a 422.
+    router = APIRouter(tags=["reports"], dependencies=[Depends(require_json_body)])
 
     @router.post(
         "/sync",
         summary="Generate a report and wait for it",
         response_model=SyncReportResponse | DuplicateRequestResponse,
-        responses=problem_responses(400, 409, 413, 415, 422, 429, 500),
+        responses=SYNC_RESPONSES,
     )
     @limiter.limit(settings.rate_limit_sync, exempt_when=is_rate_limit_exempt)
     async def create_sync(
@@ -57,13 +91,7 @@ def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
         summary="Accept a report job and deliver the result to a webhook",
         status_code=202,
         response_model=AsyncReportAccepted | DuplicateRequestResponse,
-        responses={
-            200: {
-                "model": DuplicateRequestResponse,
-                "description": "A repeat of an earlier request with the same Idempotency-Key.",
-            },
-            **problem_responses(400, 413, 415, 422, 429),
-        },
+        responses=ASYNC_RESPONSES,
     )
     @limiter.limit(settings.rate_limit_async, exempt_when=is_rate_limit_exempt)
     async def create_async(

@@ -21,4 +21,7 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     request_id: str | None = Field(default=None, description="The X-Request-ID of the failed request.")
+    report_request_id: str | None = Field(
+        default=None, description="The stored report request involved, e.g. the original of a reused Idempotency-Key."
+    )
     errors: list[FieldError] | None = None

@@ -24,8 +24,10 @@ class ReportPayload(BaseModel):
         },
     )
 
+    # strict: a JSON string, float or boolean is rejected instead of converted.
     num_transactions: int = Field(
         ge=1,
+        strict=True,
         description="Number of ledger rows. The maximum is SYNC_MAX_TRANSACTIONS for /api/sync "
         "and ASYNC_MAX_TRANSACTIONS for /api/async.",
     )
@@ -38,12 +40,14 @@ class ReportPayload(BaseModel):
         default=None,
         ge=0,
         le=MAX_SEED,
+        strict=True,
         description="Random seed. Omit it for a random one; the result returns the seed used.",
     )
     simulated_delay_ms: int = Field(
         default=0,
         ge=0,
         le=MAX_SIMULATED_DELAY_MS,
+        strict=True,
         description="Extra wait in milliseconds that stands for a slow upstream such as a bank API.",
     )
 

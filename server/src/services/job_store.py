@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
 
 from src.models import CallbackStatus, DeliveryTrigger, ReportRequest, RequestMode, RequestStatus
 from src.services.report_generator import COLUMNS, GeneratedReport
@@ -45,16 +47,20 @@ def result_payload(report: GeneratedReport) -> dict[str, Any]:
     }
 
 
-async def claim_pending_jobs(
-    session: AsyncSession, *, owner: str, limit: int, now: datetime, lease: timedelta
+async def _claim(
+    session: AsyncSession,
+    *,
+    claimable: ColumnElement[bool],
+    order_by: InstrumentedAttribute[Any],
+    limit: int,
+    values: dict[str, Any],
 ) -> list[uuid.UUID]:
-    """Move up to `limit` of the oldest PENDING async jobs to PROCESSING for `owner`."""
-    candidates = (
-        select(ReportRequest.id)
-        .where(ReportRequest.status == RequestStatus.PENDING, ReportRequest.mode == RequestMode.ASYNC)
-        .order_by(ReportRequest.created_at)
-        .limit(limit)
-    )
+    """Apply `values` to up to `limit` claimable rows and return the ids this call won.
+
+    The UPDATE repeats the claimable condition, so a row another process claimed between the
+    SELECT and the UPDATE is skipped. PostgreSQL also skips rows locked by a concurrent claim.
+    """
+    candidates = select(ReportRequest.id).where(claimable).order_by(order_by).limit(limit)
     if _is_postgresql(session):
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list((await session.scalars(candidates)).all())
@@ -62,18 +68,28 @@ async def claim_pending_jobs(
         return []
 
     claimed = await session.scalars(
-        update(ReportRequest)
-        .where(ReportRequest.id.in_(ids), ReportRequest.status == RequestStatus.PENDING)
-        .values(
-            status=RequestStatus.PROCESSING,
-            claimed_by=owner,
-            claimed_at=now,
-            started_at=now,
-            lease_expires_at=now + lease,
-        )
-        .returning(ReportRequest.id)
+        update(ReportRequest).where(ReportRequest.id.in_(ids), claimable).values(**values).returning(ReportRequest.id)
     )
     return list(claimed.all())
+
+
+async def claim_pending_jobs(
+    session: AsyncSession, *, owner: str, limit: int, now: datetime, lease: timedelta
+) -> list[uuid.UUID]:
+    """Move up to `limit` of the oldest PENDING async jobs to PROCESSING for `owner`."""
+    return await _claim(
+        session,
+        claimable=and_(ReportRequest.status == RequestStatus.PENDING, ReportRequest.mode == RequestMode.ASYNC),
+        order_by=ReportRequest.created_at,
+        limit=limit,
+        values={
+            "status": RequestStatus.PROCESSING,
+            "claimed_by": owner,
+            "claimed_at": now,
+            "started_at": now,
+            "lease_expires_at": now + lease,
+        },
+    )
 
 
 async def renew_leases(session: AsyncSession, *, owner: str, now: datetime, lease: timedelta) -> None:
@@ -175,7 +191,7 @@ async def release_jobs(session: AsyncSession, *, owner: str, request_id: uuid.UU
     return released.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def _delivery_claimable(now: datetime) -> Any:
+def _delivery_claimable(now: datetime) -> ColumnElement[bool]:
     return and_(
         ReportRequest.callback_status == CallbackStatus.PENDING,
         ReportRequest.callback_next_attempt_at <= now,
@@ -187,25 +203,13 @@ async def claim_due_deliveries(
     session: AsyncSession, *, owner: str, limit: int, now: datetime, lease: timedelta
 ) -> list[uuid.UUID]:
     """Lease up to `limit` webhook deliveries that are due, so no other process sends them."""
-    candidates = (
-        select(ReportRequest.id)
-        .where(_delivery_claimable(now))
-        .order_by(ReportRequest.callback_next_attempt_at)
-        .limit(limit)
+    return await _claim(
+        session,
+        claimable=_delivery_claimable(now),
+        order_by=ReportRequest.callback_next_attempt_at,
+        limit=limit,
+        values={"callback_lease_owner": owner, "callback_lease_until": now + lease},
     )
-    if _is_postgresql(session):
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list((await session.scalars(candidates)).all())
-    if not ids:
-        return []
-
-    claimed = await session.scalars(
-        update(ReportRequest)
-        .where(ReportRequest.id.in_(ids), _delivery_claimable(now))
-        .values(callback_lease_owner=owner, callback_lease_until=now + lease)
-        .returning(ReportRequest.id)
-    )
-    return list(claimed.all())
 
 
 async def next_delivery_due_at(session: AsyncSession) -> datetime | None:

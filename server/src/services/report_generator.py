@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 COLUMNS = ["date", "transaction_id", "description", "category", "amount", "type"]
 REPORT_FILE_PATTERN = re.compile(r"^[0-9a-f]{32}\.csv$")
@@ -98,6 +98,15 @@ def neutralize_cell(text: str) -> str:
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
+
+
+def ledger_csv_writer(sink: Any) -> Any:
+    """Create the CSV writer of every report: RFC 4180 CRLF line ends.
+
+    With CRLF as the terminator, csv.writer quotes any cell that contains a carriage return
+    or a line feed, so such cells round-trip through a CSV reader.
+    """
+    return csv.writer(sink, lineterminator="\r\n")
 
 
 def format_cents(cents: int) -> str:
@@ -186,7 +195,7 @@ def _write_ledger(sink: _HashingFile, spec: ReportSpec, stop: threading.Event) -
     is_credit = [category.kind == "credit" for category in CATEGORIES]
     spans = [category.max_cents - category.min_cents for category in CATEGORIES]
 
-    writer = csv.writer(sink, lineterminator="\n")
+    writer = ledger_csv_writer(sink)
     writer.writerow(COLUMNS)
 
     total = spec.num_transactions

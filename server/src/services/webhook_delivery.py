@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from src.models import CallbackLog, CallbackStatus, ReportRequest, RequestStatus
 from src.models.base import utc_now
+from src.services.benchmark_store import active_receiver
 from src.services.retry_policy import backoff_seconds, is_retryable_status
 from src.services.signing import WebhookSigner
 from src.services.url_guard import AllowedHost, CallbackUrlRejected, Resolver, check_callback_url
@@ -91,10 +92,15 @@ class WebhookDeliverer:
             trigger = request.callback_trigger
             webhook_id = request.webhook_id
             callback_url = request.callback_url
+            # A benchmark run's job may call that run's receiver, and only while the run is active.
+            receiver = None
+            if request.benchmark_run_id is not None:
+                receiver = await active_receiver(session, request.benchmark_run_id, now=utc_now())
         assert webhook_id is not None and trigger is not None
 
         log = logger.bind(request_id=str(request_id), webhook_id=webhook_id, attempt=attempt_number, trigger=trigger)
-        outcome, retryable = await self._attempt(callback_url, webhook_id, body)
+        extra_hosts = [receiver] if receiver is not None else []
+        outcome, retryable = await self._attempt(callback_url, webhook_id, body, extra_hosts)
         result = self._classify(outcome, retryable=retryable, series_attempt=series_attempt)
 
         recorded = await self._record(
@@ -123,9 +129,12 @@ class WebhookDeliverer:
             log.warning("webhook_failed", status_code=outcome.status_code, error=outcome.error)
         return result
 
-    async def _attempt(self, callback_url: str, webhook_id: str, body: bytes) -> tuple[SendOutcome, bool]:
+    async def _attempt(
+        self, callback_url: str, webhook_id: str, body: bytes, extra_hosts: Sequence[AllowedHost] = ()
+    ) -> tuple[SendOutcome, bool]:
+        allowed_hosts = [*self._allowed_hosts, *extra_hosts]
         try:
-            target = await check_callback_url(callback_url, resolver=self._resolver, allowed_hosts=self._allowed_hosts)
+            target = await check_callback_url(callback_url, resolver=self._resolver, allowed_hosts=allowed_hosts)
         except CallbackUrlRejected as error:
             # The address was public when the request was accepted; a name that now points
             # inside is not retried, because waiting does not make it safe.
