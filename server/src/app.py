@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from src import __version__
@@ -19,7 +19,7 @@ from src.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, Unhandl
 from src.problems import install_problem_handlers
 from src.rate_limit import RateLimitMiddleware, create_limiter, limited_endpoints
 from src.routes import files, health, inbox, requests
-from src.routes.benchmark import bind_benchmark_grant, build_benchmark_router
+from src.routes.benchmark import build_benchmark_router
 from src.routes.reports import build_reports_router
 from src.routes.responses import install_problem_openapi
 from src.runtime import start_runtime, stop_runtime
@@ -65,10 +65,7 @@ def create_app(
     )
     limiter = create_limiter(settings)
     app.state.limiter = limiter
-    app.state.benchmark_token = None
-    app.state.benchmark_registry = BenchmarkRegistry(
-        publish_token=lambda token: setattr(app.state, "benchmark_token", token)
-    )
+    app.state.benchmark_registry = BenchmarkRegistry()
     app.state.settings = settings
 
     install_problem_handlers(app)
@@ -105,7 +102,7 @@ def create_app(
     )
     app.add_middleware(RequestIdMiddleware)
 
-    app.include_router(reports_router, prefix="/api", dependencies=[Depends(bind_benchmark_grant)])
+    app.include_router(reports_router, prefix="/api")
     app.include_router(benchmark_router, prefix="/api")
     app.include_router(requests.router, prefix="/api")
     app.include_router(files.router, prefix="/api")

@@ -13,7 +13,6 @@ X-RateLimit-* headers once per response.
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import math
 import time
@@ -32,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.config import Settings
 from src.problems import problem_response, rate_limited_response
+from src.services.benchmark_registry import BenchmarkRegistry
 
 logger = structlog.get_logger(__name__)
 
@@ -77,11 +77,10 @@ def is_rate_limit_exempt(request: Request) -> bool:
     The token is random per run, exists only in this server's memory and in the load
     generator it started, and stops working when the run ends.
     """
-    expected: str | None = getattr(request.app.state, "benchmark_token", None)
-    given = request.headers.get(BENCHMARK_TOKEN_HEADER)
-    if not expected or not given:
+    registry: BenchmarkRegistry | None = getattr(request.app.state, "benchmark_registry", None)
+    if registry is None:
         return False
-    return hmac.compare_digest(expected.encode(), given.encode())
+    return registry.grant_for(request.headers.get(BENCHMARK_TOKEN_HEADER)) is not None
 
 
 def create_limiter(settings: Settings) -> Limiter:

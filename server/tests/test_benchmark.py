@@ -74,8 +74,9 @@ async def active_run(settings: Settings) -> AsyncIterator[ActiveRun]:
         await wait_for(lambda: _running_run(client), timeout=30)
         run = await _running_run(client)
         assert run is not None
-        token = app.state.benchmark_token
-        assert token
+        active = app.state.benchmark_registry.active
+        assert active is not None
+        token = active.token
         yield ActiveRun(
             app=app,
             client=client,
@@ -104,7 +105,7 @@ async def test_benchmark_compares_modes_and_cleans_up(make_settings: Callable[..
         response = await client.post("/api/benchmark/both", json=body)
         listed = (await client.get("/api/requests")).json()
         stored = await client.get(f"/api/benchmark/runs/{response.json()['id']}")
-        token_after_run = app.state.benchmark_token
+        token_after_run = app.state.benchmark_registry.active
 
     assert response.status_code == 200, response.text
     run = response.json()

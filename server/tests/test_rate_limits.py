@@ -153,9 +153,10 @@ async def test_forwarded_for_trusted_from_listed_proxy(make_settings: Callable[.
 async def test_benchmark_token_is_exempt(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings(rate_limit_enabled=True, rate_limit_async="1/hour")
     async with running_app(settings) as api:
-        api._transport.app.state.benchmark_token = "run-token"  # type: ignore[attr-defined]
+        registry = api._transport.app.state.benchmark_registry  # type: ignore[attr-defined]
+        token = registry.begin(uuid.uuid4()).token
         exempt = [
-            await api.post("/api/async", json=INVALID_ASYNC_BODY, headers={"X-Benchmark-Token": "run-token"})
+            await api.post("/api/async", json=INVALID_ASYNC_BODY, headers={"X-Benchmark-Token": token})
             for _ in range(3)
         ]
         counted = await api.post("/api/async", json=INVALID_ASYNC_BODY)

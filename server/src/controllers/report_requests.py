@@ -23,7 +23,7 @@ from src.errors import (
 from src.models import ReportRequest, RequestMode, RequestStatus
 from src.models.base import utc_now
 from src.schemas.report import AsyncReportRequest, ReportPayload, SyncReportRequest
-from src.services.benchmark_registry import grant_of
+from src.services.benchmark_registry import BenchmarkGrant
 from src.services.dispatcher import JobDispatcher
 from src.services.job_runner import JobOutcome, ReportJobRunner
 from src.services.url_guard import AllowedHost, CallbackUrlRejected, Resolver, check_callback_url
@@ -114,6 +114,7 @@ async def create_async_report(
     resolver: Resolver,
     allowed_hosts: Sequence[AllowedHost],
     dispatcher: JobDispatcher,
+    benchmark_grant: BenchmarkGrant | None = None,
 ) -> CreatedRequest:
     """Store a PENDING job and wake the dispatcher once the row is committed."""
     check_transaction_limit(body.payload, mode=RequestMode.ASYNC, settings=settings)
@@ -124,9 +125,8 @@ async def create_async_report(
         return replay
 
     # A request with the active benchmark run's token may also call that run's receiver.
-    grant = grant_of(session)
-    if grant is not None and grant.receiver is not None:
-        allowed_hosts = [*allowed_hosts, grant.receiver]
+    if benchmark_grant is not None and benchmark_grant.receiver is not None:
+        allowed_hosts = [*allowed_hosts, benchmark_grant.receiver]
     try:
         await check_callback_url(body.callback_url, resolver=resolver, allowed_hosts=allowed_hosts)
     except CallbackUrlRejected as rejected:
@@ -137,7 +137,7 @@ async def create_async_report(
         status=RequestStatus.PENDING,
         input_payload=_stored_payload(body.payload),
         callback_url=body.callback_url,
-        benchmark_run_id=grant.run_id if grant is not None else None,
+        benchmark_run_id=benchmark_grant.run_id if benchmark_grant is not None else None,
     )
     created = await _insert(session, row=row, key=idempotency_key, fingerprint=fingerprint, settings=settings)
     if not created.duplicate:
@@ -153,6 +153,7 @@ async def create_sync_report(
     idempotency_key: str | None,
     settings: Settings,
     runner: ReportJobRunner,
+    benchmark_grant: BenchmarkGrant | None = None,
 ) -> CreatedRequest:
     """Store the request as PROCESSING, generate it in the worker pool and return the finished row."""
     check_transaction_limit(body.payload, mode=RequestMode.SYNC, settings=settings)
@@ -160,7 +161,6 @@ async def create_sync_report(
     created = await _find_replay(session, key=idempotency_key, fingerprint=fingerprint)
     if created is None:
         now = utc_now()
-        grant = grant_of(session)
         row = ReportRequest(
             mode=RequestMode.SYNC,
             status=RequestStatus.PROCESSING,
@@ -169,7 +169,7 @@ async def create_sync_report(
             claimed_at=now,
             started_at=now,
             lease_expires_at=now + timedelta(seconds=settings.job_lease_seconds),
-            benchmark_run_id=grant.run_id if grant is not None else None,
+            benchmark_run_id=benchmark_grant.run_id if benchmark_grant is not None else None,
         )
         created = await _insert(session, row=row, key=idempotency_key, fingerprint=fingerprint, settings=settings)
 

@@ -13,11 +13,10 @@ from src.config import Settings
 from src.controllers import benchmark as controller
 from src.errors import AppError
 from src.models import BenchmarkRun, BenchmarkRunStatus
-from src.rate_limit import BENCHMARK_TOKEN_HEADER
 from src.routes.deps import RuntimeDep, SessionDep
 from src.routes.responses import problem_responses
 from src.schemas.benchmark import BenchmarkRequest, BenchmarkRunDetail, BenchmarkRunPage
-from src.services.benchmark_registry import BenchmarkRegistry, attach_grant
+from src.services.benchmark_registry import BenchmarkRegistry
 
 MAX_PAGE_SIZE = 100
 
@@ -25,17 +24,6 @@ MAX_PAGE_SIZE = 100
 def get_registry(request: Request) -> BenchmarkRegistry:
     registry: BenchmarkRegistry = request.app.state.benchmark_registry
     return registry
-
-
-async def bind_benchmark_grant(request: Request, session: SessionDep) -> None:
-    """Attach the active run's grant to the request's database session when X-Benchmark-Token matches.
-
-    The report controllers read it from the session to stamp rows with the run id and to
-    let the callback URL point at that run's receiver. FastAPI caches SessionDep per
-    request, so this is the same session the route handler receives.
-    """
-    grant = get_registry(request).grant_for(request.headers.get(BENCHMARK_TOKEN_HEADER))
-    attach_grant(session, grant)
 
 
 def to_run_detail(run: BenchmarkRun) -> BenchmarkRunDetail:

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import Settings
 from src.errors import BadRequestError, UnsupportedMediaTypeError
+from src.rate_limit import BENCHMARK_TOKEN_HEADER
 from src.runtime import Runtime
+from src.services.benchmark_registry import BenchmarkGrant, BenchmarkRegistry
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -94,3 +96,12 @@ async def require_json_body(request: Request) -> None:
     raise UnsupportedMediaTypeError(
         f"the request body was sent with {shown}; send a JSON body with Content-Type: application/json"
     )
+
+
+def get_benchmark_grant(request: Request) -> BenchmarkGrant | None:
+    """Return the active benchmark run's grant when the request carries its X-Benchmark-Token."""
+    registry: BenchmarkRegistry = request.app.state.benchmark_registry
+    return registry.grant_for(request.headers.get(BENCHMARK_TOKEN_HEADER))
+
+
+BenchmarkGrantDep = Annotated[BenchmarkGrant | None, Depends(get_benchmark_grant)]

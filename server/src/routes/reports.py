@@ -10,7 +10,7 @@ from slowapi import Limiter
 from src.config import Settings
 from src.controllers.report_requests import create_async_report, create_sync_report
 from src.rate_limit import is_rate_limit_exempt
-from src.routes.deps import IdempotencyKeyDep, RuntimeDep, SessionDep, require_json_body
+from src.routes.deps import BenchmarkGrantDep, IdempotencyKeyDep, RuntimeDep, SessionDep, require_json_body
 from src.routes.responses import (
     RATE_LIMIT_HEADERS,
     RETRY_AFTER_HEADER,
@@ -67,9 +67,15 @@ def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
         session: SessionDep,
         runtime: RuntimeDep,
         idempotency_key: IdempotencyKeyDep,
+        benchmark_grant: BenchmarkGrantDep,
     ) -> SyncReportResponse | DuplicateRequestResponse:
         created = await create_sync_report(
-            session, body=body, idempotency_key=idempotency_key, settings=runtime.settings, runner=runtime.runner
+            session,
+            body=body,
+            idempotency_key=idempotency_key,
+            settings=runtime.settings,
+            runner=runtime.runner,
+            benchmark_grant=benchmark_grant,
         )
         report = created.request
         if created.duplicate:
@@ -101,6 +107,7 @@ def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
         session: SessionDep,
         runtime: RuntimeDep,
         idempotency_key: IdempotencyKeyDep,
+        benchmark_grant: BenchmarkGrantDep,
     ) -> AsyncReportAccepted | DuplicateRequestResponse:
         created = await create_async_report(
             session,
@@ -110,6 +117,7 @@ def build_reports_router(limiter: Limiter, settings: Settings) -> APIRouter:
             resolver=runtime.resolver,
             allowed_hosts=runtime.allowed_hosts,
             dispatcher=runtime.dispatcher,
+            benchmark_grant=benchmark_grant,
         )
         report = created.request
         response.headers["Location"] = status_url(report)

@@ -11,15 +11,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from src.services.url_guard import AllowedHost
-
-# Key under which a request's benchmark grant travels in `AsyncSession.info`.
-SESSION_GRANT_KEY = "benchmark_grant"
 
 
 class BenchmarkBusy(Exception):
@@ -38,14 +32,9 @@ class BenchmarkGrant:
 
 
 class BenchmarkRegistry:
-    """Allows one benchmark run at a time in this process and checks its token.
+    """Allows one benchmark run at a time in this process and checks its token."""
 
-    `publish_token` receives the token when a run begins and None when it ends; the app
-    stores it where the rate limiter's exemption check reads it.
-    """
-
-    def __init__(self, publish_token: Callable[[str | None], None]) -> None:
-        self._publish_token = publish_token
+    def __init__(self) -> None:
         self._active: BenchmarkGrant | None = None
 
     @property
@@ -57,7 +46,6 @@ class BenchmarkRegistry:
         if self._active is not None:
             raise BenchmarkBusy(self._active.run_id)
         self._active = BenchmarkGrant(run_id=run_id, token=secrets.token_urlsafe(32))
-        self._publish_token(self._active.token)
         return self._active
 
     def set_receiver(self, run_id: uuid.UUID, receiver: AllowedHost) -> None:
@@ -68,7 +56,6 @@ class BenchmarkRegistry:
     def end(self, run_id: uuid.UUID) -> None:
         if self._active is not None and self._active.run_id == run_id:
             self._active = None
-            self._publish_token(None)
 
     def grant_for(self, token: str | None) -> BenchmarkGrant | None:
         """Return the active run's grant if `token` is its token, compared in constant time."""
@@ -79,15 +66,3 @@ class BenchmarkRegistry:
             return None
         return active
 
-
-def attach_grant(session: AsyncSession, grant: BenchmarkGrant | None) -> None:
-    """Store the grant of the HTTP request that owns `session`, or clear it."""
-    if grant is None:
-        session.info.pop(SESSION_GRANT_KEY, None)
-    else:
-        session.info[SESSION_GRANT_KEY] = grant
-
-
-def grant_of(session: AsyncSession) -> BenchmarkGrant | None:
-    grant = session.info.get(SESSION_GRANT_KEY)
-    return grant if isinstance(grant, BenchmarkGrant) else None
