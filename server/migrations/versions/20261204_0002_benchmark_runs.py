@@ -47,7 +47,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("benchmark_run_id", sa.Uuid(), nullable=True))
-        batch_op.create_index("ix_requests_benchmark_run_id", ["benchmark_run_id"], unique=False)
+        batch_op.create_index("ix_requests_benchmark_run_id_created_at", ["benchmark_run_id", "created_at"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_requests_benchmark_run_id_benchmark_runs"),
             "benchmark_runs",
@@ -60,7 +60,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_requests_benchmark_run_id_benchmark_runs"), type_="foreignkey")
-        batch_op.drop_index("ix_requests_benchmark_run_id")
+        batch_op.drop_index("ix_requests_benchmark_run_id_created_at")
         batch_op.drop_column("benchmark_run_id")
 
     with op.batch_alter_table("benchmark_runs", schema=None) as batch_op:

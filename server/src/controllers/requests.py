@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from src.errors import ConflictError, NotFoundError
 from src.models import CallbackLog, CallbackStatus, DeliveryTrigger, ReportRequest, RequestMode, RequestStatus
@@ -17,6 +19,36 @@ from src.services.dispatcher import JobDispatcher
 logger = structlog.get_logger(__name__)
 
 
+# Above this many rows an unfiltered PostgreSQL listing reports the planner's row estimate,
+# because an exact COUNT(*) reads the whole table and would dominate the first page.
+EXACT_COUNT_MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class RequestListing:
+    rows: list[ReportRequest]
+    total: int
+    total_is_estimate: bool
+
+
+async def _estimated_row_count(session: AsyncSession) -> int | None:
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    estimate = await session.scalar(text("SELECT reltuples::bigint FROM pg_class WHERE oid = 'requests'::regclass"))
+    # reltuples is -1 until the table is first analysed.
+    return int(estimate) if estimate is not None and estimate >= 0 else None
+
+
+async def _count_without_benchmark_rows(session: AsyncSession) -> int:
+    # SQLite counts a whole table much faster than the rows matching a condition, and the
+    # benchmark rows are few and found through ix_requests_benchmark_run_id_created_at.
+    everything = await session.scalar(select(func.count()).select_from(ReportRequest)) or 0
+    benchmark_rows = await session.scalar(
+        select(func.count()).select_from(ReportRequest).where(ReportRequest.benchmark_run_id.is_not(None))
+    )
+    return everything - (benchmark_rows or 0)
+
+
 async def list_requests(
     session: AsyncSession,
     *,
@@ -24,15 +56,27 @@ async def list_requests(
     status: RequestStatus | None,
     limit: int,
     offset: int,
-) -> tuple[list[ReportRequest], int]:
-    """Return one page of requests, newest first, and the number that match the filters."""
-    filters = []
+) -> RequestListing:
+    """Return one page of requests, newest first, and how many match the filters.
+
+    Requests sent by a benchmark run are left out: the run deletes them when it ends.
+    """
+    filters: list[ColumnElement[bool]] = [ReportRequest.benchmark_run_id.is_(None)]
     if mode is not None:
         filters.append(ReportRequest.mode == mode)
     if status is not None:
         filters.append(ReportRequest.status == status)
 
-    total = await session.scalar(select(func.count()).select_from(ReportRequest).where(*filters))
+    unfiltered = mode is None and status is None
+    estimate = await _estimated_row_count(session) if unfiltered else None
+    if estimate is not None and estimate > EXACT_COUNT_MAX_ROWS:
+        total, total_is_estimate = estimate, True
+    elif unfiltered:
+        total, total_is_estimate = await _count_without_benchmark_rows(session), False
+    else:
+        total = await session.scalar(select(func.count()).select_from(ReportRequest).where(*filters)) or 0
+        total_is_estimate = False
+
     rows = await session.scalars(
         select(ReportRequest)
         .where(*filters)
@@ -40,7 +84,7 @@ async def list_requests(
         .limit(limit)
         .offset(offset)
     )
-    return list(rows.all()), total or 0
+    return RequestListing(rows=list(rows.all()), total=total, total_is_estimate=total_is_estimate)
 
 
 async def get_request(session: AsyncSession, request_id: uuid.UUID) -> ReportRequest:

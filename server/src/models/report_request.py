@@ -68,7 +68,8 @@ class ReportRequest(Base):
         Index("ix_requests_mode_created_at", "mode", "created_at"),
         Index("ix_requests_status_created_at", "status", "created_at"),
         Index("ix_requests_callback_due", "callback_status", "callback_next_attempt_at"),
-        Index("ix_requests_benchmark_run_id", "benchmark_run_id"),
+        # Serves the default listing (benchmark_run_id IS NULL, newest first) and run clean-up.
+        Index("ix_requests_benchmark_run_id_created_at", "benchmark_run_id", "created_at"),
     )
 
     @property

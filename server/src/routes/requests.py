@@ -26,8 +26,14 @@ async def list_requests(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> RequestPage:
-    rows, total = await controller.list_requests(session, mode=mode, status=status, limit=limit, offset=offset)
-    return RequestPage(items=[to_detail(row) for row in rows], total=total, limit=limit, offset=offset)
+    listing = await controller.list_requests(session, mode=mode, status=status, limit=limit, offset=offset)
+    return RequestPage(
+        items=[to_detail(row) for row in listing.rows],
+        total=listing.total,
+        total_is_estimate=listing.total_is_estimate,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/{request_id}", summary="Read one request", responses=problem_responses(404, 422))

@@ -32,7 +32,11 @@ class RequestDetail(BaseModel):
 
 class RequestPage(BaseModel):
     items: list[RequestDetail]
-    total: int
+    total: int = Field(description="Requests that match the filters.")
+    total_is_estimate: bool = Field(
+        default=False,
+        description="True when total is PostgreSQL's row estimate, used for unfiltered listings of large tables.",
+    )
     limit: int
     offset: int
 
