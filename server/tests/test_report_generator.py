@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from src.services.report_generator import (
     GenerationCancelled,
     ReportSpec,
     generate_report,
+    ledger_csv_writer,
     neutralize_cell,
 )
 
@@ -106,3 +108,14 @@ def test_stop_event_interrupts_simulated_delay(tmp_path: Path) -> None:
 
     with pytest.raises(GenerationCancelled):
         generate_report(ReportSpec(10, 1, simulated_delay_ms=30_000), tmp_path, stop)
+
+
+def test_output_is_what_csv_writer_writes(tmp_path: Path) -> None:
+    report = generate_report(ReportSpec(5000, 8, 0), tmp_path, threading.Event())
+    content = (tmp_path / report.file_name).read_bytes().decode("utf-8")
+    rewritten = io.StringIO()
+
+    ledger_csv_writer(rewritten).writerows(csv.reader(io.StringIO(content, newline="")))
+
+    assert rewritten.getvalue() == content
+    assert content.endswith("\r\n")

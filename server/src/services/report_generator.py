@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import random
 import re
@@ -180,6 +181,13 @@ def generate_report(spec: ReportSpec, reports_dir: Path, stop: threading.Event) 
     )
 
 
+def _csv_field(text: str) -> str:
+    """Format one cell exactly as the ledger's csv.writer would, quoting it when needed."""
+    buffer = io.StringIO()
+    ledger_csv_writer(buffer).writerow([text])
+    return buffer.getvalue().removesuffix("\r\n")
+
+
 def _write_ledger(sink: _HashingFile, spec: ReportSpec, stop: threading.Event) -> tuple[int, int, int, int, list[int]]:
     rng = random.Random(spec.seed)
     next_random = rng.random
@@ -189,51 +197,52 @@ def _write_ledger(sink: _HashingFile, spec: ReportSpec, stop: threading.Event) -
     category_cents = [0] * category_count
     credit_cents = debit_cents = credit_count = debit_count = 0
 
+    # Rows are built as text: the cells that may need quoting (description and category) are
+    # formatted once here by csv.writer itself, and the others (date, id, amount, type)
+    # never contain a delimiter, quote or line break. That skips csv.writer for each row.
     day_labels = [(LEDGER_START + timedelta(days=day)).isoformat() for day in range(LEDGER_DAYS)]
-    descriptions = [[neutralize_cell(text) for text in category.descriptions] for category in CATEGORIES]
-    names = [neutralize_cell(category.name) for category in CATEGORIES]
+    middles = [
+        [
+            f"{_csv_field(neutralize_cell(text))},{_csv_field(neutralize_cell(category.name))}"
+            for text in category.descriptions
+        ]
+        for category in CATEGORIES
+    ]
     is_credit = [category.kind == "credit" for category in CATEGORIES]
+    minimums = [category.min_cents for category in CATEGORIES]
     spans = [category.max_cents - category.min_cents for category in CATEGORIES]
 
-    writer = ledger_csv_writer(sink)
-    writer.writerow(COLUMNS)
+    header = io.StringIO()
+    ledger_csv_writer(header).writerow(COLUMNS)
+    sink.write(header.getvalue())
 
     total = spec.num_transactions
     for batch_start in range(0, total, ROWS_PER_BATCH):
         if stop.is_set():
             raise GenerationCancelled(f"shutdown after {batch_start} of {total} rows")
 
-        batch = []
+        lines = []
+        append = lines.append
         for index in range(batch_start, min(batch_start + ROWS_PER_BATCH, total)):
-            category_index = int(next_random() * category_count)
-            category = CATEGORIES[category_index]
-            options = descriptions[category_index]
-            description = options[int(next_random() * len(options))]
-            cents = category.min_cents + int(next_random() * spans[category_index])
+            # One draw picks the category by its integer part and the description by the rest.
+            draw = next_random() * category_count
+            category_index = int(draw)
+            options = middles[category_index]
+            middle = options[int((draw - category_index) * len(options))]
+            cents = minimums[category_index] + int(next_random() * spans[category_index])
+            whole, fraction = divmod(cents, 100)
+            day = day_labels[index * LEDGER_DAYS // total]
 
             if is_credit[category_index]:
                 credit_cents += cents
                 credit_count += 1
                 category_cents[category_index] += cents
-                amount = format_cents(cents)
-                kind = "credit"
+                append(f"{day},TX{index + 1:09d},{middle},{whole}.{fraction:02d},credit\r\n")
             else:
                 debit_cents += cents
                 debit_count += 1
                 category_cents[category_index] -= cents
-                amount = format_cents(-cents)
-                kind = "debit"
-
-            batch.append(
-                (
-                    day_labels[index * LEDGER_DAYS // total],
-                    f"TX{index + 1:09d}",
-                    description,
-                    names[category_index],
-                    amount,
-                    kind,
-                )
-            )
-        writer.writerows(batch)
+                append(f"{day},TX{index + 1:09d},{middle},-{whole}.{fraction:02d},debit\r\n")
+        sink.write("".join(lines))
 
     return credit_cents, debit_cents, credit_count, debit_count, category_cents
