@@ -25,6 +25,8 @@ from src.services.worker_pool import WorkerPool
 
 logger = structlog.get_logger(__name__)
 
+MIN_SCAN_INTERVAL_SECONDS = 0.02
+
 
 class JobDispatcher:
     def __init__(
@@ -95,6 +97,9 @@ class JobDispatcher:
                 consecutive_failures = 0
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake_event.wait(), timeout=sleep_seconds)
+            # Under load every accepted job wakes the loop; waiting a moment turns a burst of
+            # wake-ups into one scan instead of a scan per request.
+            await asyncio.sleep(MIN_SCAN_INTERVAL_SECONDS)
             self._wake_event.clear()
 
     async def _tick(self) -> float:
