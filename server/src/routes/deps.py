@@ -18,7 +18,7 @@ from src.services.benchmark_registry import BenchmarkGrant, BenchmarkRegistry
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -26,7 +26,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_settings_from_runtime(runtime: RuntimeDep) -> Settings:
+async def get_settings_from_runtime(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
@@ -41,7 +41,7 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_idempotency_key(
+async def get_idempotency_key(
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -98,7 +98,7 @@ async def require_json_body(request: Request) -> None:
     )
 
 
-def get_benchmark_grant(request: Request) -> BenchmarkGrant | None:
+async def get_benchmark_grant(request: Request) -> BenchmarkGrant | None:
     """Return the active benchmark run's grant when the request carries its X-Benchmark-Token."""
     registry: BenchmarkRegistry = request.app.state.benchmark_registry
     return registry.grant_for(request.headers.get(BENCHMARK_TOKEN_HEADER))

@@ -221,7 +221,7 @@ def _write_ledger(sink: _HashingFile, spec: ReportSpec, stop: threading.Event) -
         if stop.is_set():
             raise GenerationCancelled(f"shutdown after {batch_start} of {total} rows")
 
-        lines = []
+        lines: list[str] = []
         append = lines.append
         for index in range(batch_start, min(batch_start + ROWS_PER_BATCH, total)):
             # One draw picks the category by its integer part and the description by the rest.
