@@ -26,7 +26,7 @@ dev: setup
 	scripts/dev.sh
 
 api: setup
-	cd server && .venv/bin/uvicorn src.app:app --reload --host 127.0.0.1 --port 8000
+	cd server && .venv/bin/uvicorn src.app:app --reload --no-proxy-headers --host 127.0.0.1 --port 8000
 
 lint: $(DEPS_STAMP)
 	cd server && .venv/bin/ruff check src tests migrations
@@ -41,6 +41,11 @@ test-client: $(if $(wildcard client/package.json),$(CLIENT_STAMP))
 	else echo "client/ not present: no dashboard tests"; fi
 
 test: setup lint test-server test-client
+
+# Performance suite: needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432.
+# It writes docs/benchmarks.md. About 3 to 5 minutes.
+bench: $(DEPS_STAMP)
+	cd server && .venv/bin/python -m bench.run_all
 
 clean:
 	rm -rf $(VENV) client/node_modules server/.pytest_cache server/.mypy_cache server/.ruff_cache

@@ -15,7 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-(cd server && exec .venv/bin/uvicorn src.app:app --reload --host 127.0.0.1 --port 8000) &
+# --no-proxy-headers: the app reads X-Forwarded-For itself, only from FORWARDED_ALLOW_IPS.
+(cd server && exec .venv/bin/uvicorn src.app:app --reload --no-proxy-headers --host 127.0.0.1 --port 8000) &
 pids+=($!)
 
 if [ -f client/package.json ]; then

@@ -43,12 +43,6 @@ class ConflictError(AppError):
     type_slug = "conflict"
 
 
-class PayloadTooLargeError(AppError):
-    status = 413
-    title = "Request body too large"
-    type_slug = "payload-too-large"
-
-
 class UnsupportedMediaTypeError(AppError):
     status = 415
     title = "Unsupported media type"

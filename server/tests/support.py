@@ -196,7 +196,17 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> None:
         log = self._log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "src.app:app", "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "src.app:app",
+                "--no-proxy-headers",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             cwd=SERVER_DIR,
             env=self._env,
             stdout=log,

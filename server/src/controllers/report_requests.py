@@ -65,7 +65,8 @@ def _stored_payload(payload: ReportPayload) -> dict[str, Any]:
     # crash writes the same bytes.
     stored = payload.model_dump()
     if stored["seed"] is None:
-        stored["seed"] = secrets.randbits(63)
+        # 53 bits, so JavaScript clients, whose numbers are doubles, read the seed exactly.
+        stored["seed"] = secrets.randbits(53)
     return stored
 
 
