@@ -43,7 +43,7 @@ def build_handler(secret: str, fail_first: int) -> type[BaseHTTPRequestHandler]:
             status = 503 if deliveries[webhook_id] <= fail_first else 200
             print(f"\n{self.command} {self.path}  webhook-id={webhook_id}  attempt={deliveries[webhook_id]}  {verdict}")
             print(json.dumps(event, indent=2, ensure_ascii=False) if event else body.decode("utf-8", "replace"))
-            print(f"-> answering {status}", flush=True)
+            print(f"-> responding {status}", flush=True)
 
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")

@@ -22,7 +22,7 @@ async def receive_callback(
     fail_first: int,
     fail_status: int,
 ) -> InboxMessage:
-    """Verify and store one callback, answering `fail_status` for its first `fail_first` deliveries.
+    """Verify and store one callback, responding `fail_status` to its first `fail_first` deliveries.
 
     Deliveries are counted per webhook-id, which stays the same across retries.
     """

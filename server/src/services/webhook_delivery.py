@@ -180,7 +180,7 @@ class WebhookDeliverer:
 
         error = outcome.error
         if error is None and not result.success:
-            error = f"receiver answered HTTP {outcome.status_code}"
+            error = f"receiver responded with HTTP {outcome.status_code}"
 
         async with self._session_factory() as session:
             updated = await session.execute(
