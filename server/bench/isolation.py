@@ -1,6 +1,7 @@
 """Isolation: completion time of healthy async jobs while 50 callback endpoints fail and retry.
 
-One service process (SQLite in a temporary folder, rate limits on with raised limits)
+One service process (SQLite in a temporary folder, or with --postgres a scratch PostgreSQL
+database; rate limits on with raised limits)
 gets the same healthy load twice: first alone, then while 50 jobs' callbacks go to
 endpoints that respond with 503 and are being retried (backoff base 0.25 s, up to 10
 attempts). Completion is measured from sending POST /api/async to receiving the callback.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
@@ -21,7 +23,7 @@ from typing import Any
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from bench.common import uvicorn_server
+from bench.common import scratch_postgres, uvicorn_server
 from src.bench.listener import InProcessServer
 from src.bench.loadgen import LoadConfig, run_load
 
@@ -116,12 +118,26 @@ async def run(base_url: str) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, required=True, help="file to write the figures to")
+    parser.add_argument(
+        "--postgres", action="store_true", help="run on a scratch PostgreSQL database instead of SQLite"
+    )
     arguments = parser.parse_args()
 
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(scratch_postgres()) if arguments.postgres else None
+        result = _measure(database_url)
+
+    result["database"] = "postgresql" if arguments.postgres else "sqlite"
+    arguments.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in result.items() if k not in ("alone", "with_failing_endpoints")}, indent=2))
+    return 0
+
+
+def _measure(database_url: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="frg-bench-") as temporary:
         work_dir = Path(temporary)
         env = {
-            "DATABASE_URL": f"sqlite+aiosqlite:///{work_dir / 'isolation.db'}",
+            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{work_dir / 'isolation.db'}",
             "REPORTS_DIR": str(work_dir / "reports"),
             "WEBHOOK_SECRET_FILE": str(work_dir / "webhook_secret"),
             "RATE_LIMIT_ENABLED": "true",
@@ -136,11 +152,7 @@ def main() -> int:
         with uvicorn_server(
             "src.app:app", env=env, log_path=work_dir / "service.log", health_path="/api/health"
         ) as service:
-            result = asyncio.run(run(service.base_url))
-
-    arguments.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in result.items() if k not in ("alone", "with_failing_endpoints")}, indent=2))
-    return 0
+            return asyncio.run(run(service.base_url))
 
 
 if __name__ == "__main__":
