@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 # The dashboard's default callback URL is the API's own demo inbox on this machine, which the
 # URL guard blocks unless it is allowed explicitly. Production keeps CALLBACK_ALLOWED_HOSTS empty.
-export CALLBACK_ALLOWED_HOSTS="${CALLBACK_ALLOWED_HOSTS:-127.0.0.1:8000,localhost:8000}"
+# A value in the environment or in a .env file wins over this default.
+if [ -z "${CALLBACK_ALLOWED_HOSTS:-}" ] && ! grep -qsE '^CALLBACK_ALLOWED_HOSTS=.+' .env server/.env; then
+  export CALLBACK_ALLOWED_HOSTS="127.0.0.1:8000,localhost:8000"
+fi
 
 pids=()
 cleanup() {

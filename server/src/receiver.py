@@ -67,7 +67,12 @@ def main() -> None:
 
     settings = get_settings()
     secret = load_or_create_secret(settings.webhook_secret, settings.webhook_secret_file)
-    server = ThreadingHTTPServer((arguments.host, arguments.port), build_handler(secret, arguments.fail_first))
+    try:
+        server = ThreadingHTTPServer((arguments.host, arguments.port), build_handler(secret, arguments.fail_first))
+    except OSError as error:
+        raise SystemExit(
+            f"cannot listen on {arguments.host}:{arguments.port}: {error.strerror}; pick another --port"
+        ) from None
     print(f"Listening on http://{arguments.host}:{arguments.port}/ (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()

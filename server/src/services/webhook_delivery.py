@@ -59,6 +59,13 @@ def webhook_body(request: ReportRequest) -> bytes:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def failure_message(outcome: SendOutcome, *, success: bool) -> str | None:
+    """Describe why an attempt failed, for the callback log and the service log."""
+    if success:
+        return None
+    return outcome.error or f"receiver responded with HTTP {outcome.status_code}"
+
+
 class WebhookDeliverer:
     def __init__(
         self,
@@ -122,11 +129,13 @@ class WebhookDeliverer:
             log.info(
                 "webhook_retry_scheduled",
                 status_code=outcome.status_code,
-                error=outcome.error,
+                error=failure_message(outcome, success=False),
                 next_attempt_at=result.next_attempt_at.isoformat(),
             )
         else:
-            log.warning("webhook_failed", status_code=outcome.status_code, error=outcome.error)
+            log.warning(
+                "webhook_failed", status_code=outcome.status_code, error=failure_message(outcome, success=False)
+            )
         return result
 
     async def _attempt(
@@ -178,10 +187,7 @@ class WebhookDeliverer:
         else:
             callback_status = CallbackStatus.FAILED
 
-        error = outcome.error
-        if error is None and not result.success:
-            error = f"receiver responded with HTTP {outcome.status_code}"
-
+        error = failure_message(outcome, success=result.success)
         async with self._session_factory() as session:
             updated = await session.execute(
                 update(ReportRequest)
