@@ -249,3 +249,20 @@ class ServerProcess:
                 with contextlib.suppress(json.JSONDecodeError):
                     events.append(json.loads(line))
         return events
+
+
+@contextlib.asynccontextmanager
+async def unreachable_database(api: httpx.AsyncClient) -> AsyncIterator[None]:
+    """Point the running app's sessions at a database that refuses every connection, then restore them."""
+    from src.database import create_engine, create_session_factory
+
+    runtime = api._transport.app.state.runtime  # type: ignore[attr-defined]
+    # Nothing listens on loopback port 1, so every connection is refused at once.
+    unreachable = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    working_factory = runtime.session_factory
+    runtime.session_factory = create_session_factory(unreachable)
+    try:
+        yield
+    finally:
+        runtime.session_factory = working_factory
+        await unreachable.dispose()

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from src.config import Settings
-from src.database import create_engine, create_session_factory
+from src.database import create_engine
 from src.runtime import run_migrations
 from tests.conftest import running_app
+from tests.support import unreachable_database
 from tests.test_sync_reports import sync_body
 
 PROBLEM_FIELDS = ("type", "title", "status", "detail")
@@ -166,17 +167,8 @@ async def test_unexpected_error_is_500_without_detail(
 
 
 async def test_lost_database_is_503(make_settings: Callable[..., Settings]) -> None:
-    async with running_app(make_settings()) as api:
-        runtime = api._transport.app.state.runtime  # type: ignore[attr-defined]
-        # Nothing listens on loopback port 1, so every connection is refused at once.
-        unreachable = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
-        working_factory = runtime.session_factory
-        runtime.session_factory = create_session_factory(unreachable)
-        try:
-            response = await api.get(f"/api/reports/{'a' * 32}.csv")
-        finally:
-            runtime.session_factory = working_factory
-            await unreachable.dispose()
+    async with running_app(make_settings()) as api, unreachable_database(api):
+        response = await api.get(f"/api/reports/{'a' * 32}.csv")
 
     problem = assert_problem(response, 503)
     assert "database is unreachable" in str(problem["detail"])

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from src.config import Settings
-from src.database import create_engine, create_session_factory
 from tests.conftest import running_app
+from tests.support import unreachable_database
 
 
 def sync_body(
@@ -143,17 +143,8 @@ async def test_list_is_newest_first_and_filters(api: httpx.AsyncClient) -> None:
 
 
 async def test_health_reports_unreachable_database(make_settings: Callable[..., Settings]) -> None:
-    async with running_app(make_settings()) as api:
-        runtime = api._transport.app.state.runtime  # type: ignore[attr-defined]
-        # Nothing listens on loopback port 1, so every connection is refused at once.
-        unreachable = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
-        working_factory = runtime.session_factory
-        runtime.session_factory = create_session_factory(unreachable)
-        try:
-            response = await api.get("/api/health")
-        finally:
-            runtime.session_factory = working_factory
-            await unreachable.dispose()
+    async with running_app(make_settings()) as api, unreachable_database(api):
+        response = await api.get("/api/health")
 
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
