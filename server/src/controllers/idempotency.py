@@ -30,7 +30,7 @@ def key_expiry(now: datetime, ttl_hours: float) -> datetime:
 
 
 async def find_live_request(session: AsyncSession, key: str, *, now: datetime) -> ReportRequest | None:
-    """Return the request that holds `key`, freeing the key first if it has expired."""
+    """Return the request that owns `key`, freeing the key first if it has expired."""
     existing = await session.scalar(select(ReportRequest).where(ReportRequest.idempotency_key == key))
     if existing is None:
         return None

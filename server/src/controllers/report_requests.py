@@ -1,4 +1,4 @@
-"""Creating report requests: sync (generate now, answer with the result) and async (accept, queue)."""
+"""Creating report requests: sync (generate now, respond with the result) and async (accept, queue)."""
 
 from __future__ import annotations
 

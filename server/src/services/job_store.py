@@ -149,7 +149,7 @@ def _finished_values(*, is_async: bool, now: datetime) -> dict[str, Any]:
 async def store_success(
     session: AsyncSession, *, request_id: uuid.UUID, owner: str, report: GeneratedReport, is_async: bool, now: datetime
 ) -> bool:
-    """Mark the job COMPLETED with its result. Returns False if `owner` no longer holds it."""
+    """Mark the job COMPLETED with its result. Returns False if `owner` no longer owns the claim."""
     updated = await session.execute(
         update(ReportRequest)
         .where(_owned_by(request_id, owner))

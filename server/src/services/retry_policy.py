@@ -1,4 +1,4 @@
-"""Which delivery failures are retried, and when."""
+"""Retry policy of webhook delivery: the retried failures and the backoff."""
 
 from __future__ import annotations
 

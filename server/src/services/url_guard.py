@@ -30,7 +30,7 @@ LEGACY_IPV4_LITERAL = re.compile(r"^[0-9a-fA-FxX.]+$")
 
 
 class CallbackUrlRejected(ValueError):
-    """The URL may not receive callbacks; the message says why and names the value."""
+    """The URL may not receive callbacks. The message gives the reason and the value."""
 
 
 @dataclass(frozen=True)
