@@ -28,6 +28,9 @@ const IN_CI = process.env.CI === "true" || process.env.CI === "1";
 const SYNC_RATE_LIMIT = 5;
 const RUN_TIMEOUT_MS = 6 * 60 * 1000;
 const STEP_TIMEOUT_MS = 30_000;
+// POST /api/benchmark/both returns when the run ends. A run of 10 requests per mode takes a few
+// seconds, so this bound leaves room for a slow machine and the run's cleanup.
+const BENCHMARK_TIMEOUT_MS = 90_000;
 
 const CASE_NAMES = [
   "sync report completes and its CSV downloads",
@@ -37,6 +40,7 @@ const CASE_NAMES = [
   "failed callback is redelivered from the detail panel",
   "delete removes the request",
   "rate-limited sync request shows the wait",
+  "benchmark run shows progress, chart and figures",
   "controls are labelled and keyboard-reachable",
   "layout fits laptop and phone widths",
   "no console errors",
@@ -376,6 +380,68 @@ async function rateLimitShowsWait(page) {
   assert.fail(`no 429 after ${maxAttempts} sync requests with a limit of ${SYNC_RATE_LIMIT}/minute`);
 }
 
+async function benchmarkShowsFigures(page) {
+  const panel = page.locator('section[aria-labelledby="benchmark-title"]');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.getByLabel("Requests per mode").fill("10");
+  await panel.getByLabel("Concurrency").fill("5");
+  await panel.getByLabel("Transactions per report").fill("50");
+  await panel.getByLabel("Simulated delay per report (ms)").fill("100");
+
+  const responsePromise = page.waitForResponse(
+    (item) => item.url().endsWith("/api/benchmark/both") && item.request().method() === "POST",
+    { timeout: BENCHMARK_TIMEOUT_MS },
+  );
+  await panel.getByRole("button", { name: "Start benchmark" }).click();
+
+  // The panel shows progress from the click until the POST returns, however short the run.
+  const progress = panel.getByTestId("benchmark-progress");
+  await progress.waitFor({ timeout: 5000 });
+  assert.ok(await panel.getByRole("progressbar").isVisible(), "the progress bar is visible");
+  assert.equal(await panel.getByRole("button", { name: "Benchmark running…" }).isDisabled(), true);
+  // The list poll runs once a second, so a run that ends within a second may never show as RUNNING.
+  const sawRunning = await progress
+    .getByTestId("benchmark-elapsed")
+    .waitFor({ timeout: 5000 })
+    .then(() => true)
+    .catch(() => false);
+  if (sawRunning) {
+    await panel.screenshot({ path: path.join(OUTPUT_DIR, "benchmark-progress-laptop.png") }).catch(() => undefined);
+  } else {
+    console.log("# the benchmark run ended before a poll saw it RUNNING, so no elapsed time was shown");
+  }
+
+  const response = await responsePromise;
+  assert.equal(response.status(), 200, `POST /api/benchmark/both returned ${response.status()}: ${await response.text()}`);
+  const run = await response.json();
+  assert.equal(run.status, "COMPLETED");
+
+  const result = panel.locator(`[data-testid="benchmark-result"][data-run-id="${run.id}"]`);
+  await result.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await progress.waitFor({ state: "detached", timeout: STEP_TIMEOUT_MS });
+  assert.equal((await result.getByTestId("figure-succeeded-sync").textContent()).trim(), "10");
+  assert.equal((await result.getByTestId("figure-succeeded-async").textContent()).trim(), "10");
+  assert.match(await result.getByTestId("figure-callbacks-async").textContent(), /^10 \(0 missing\)$/);
+  assert.match(await result.getByTestId("figure-response-p95-sync").textContent(), /^\d+\.\d ms$/);
+
+  // Recharts draws one bar per series and percentile: 3 series × 4 percentiles.
+  const chart = result.getByTestId("benchmark-chart");
+  await chart.locator(".recharts-bar-rectangle").nth(11).waitFor({ timeout: 5000 });
+  assert.equal(await chart.locator(".recharts-bar-rectangle").count(), 12);
+
+  const listed = panel.locator(`tr[data-run-id="${run.id}"]`);
+  await listed.waitFor({ timeout: 5000 });
+  assert.match(await listed.textContent(), /COMPLETED/);
+
+  await panel.screenshot({ path: path.join(OUTPUT_DIR, "benchmark-laptop.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(phoneOverflow <= 0, `the page is ${phoneOverflow} px wider than 390 px with the benchmark figures`);
+  await panel.screenshot({ path: path.join(OUTPUT_DIR, "benchmark-phone.png") });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 async function controlsAreAccessible(page) {
   const unlabelled = await page.locator("input, select, textarea, button, a[href]").evaluateAll((elements) =>
     elements
@@ -590,6 +656,7 @@ async function runInBrowser(context, dashboardOrigin, apiOrigin) {
       expectedNetworkErrors = 1;
       await rateLimitShowsWait(currentPage);
     },
+    benchmarkShowsFigures,
     controlsAreAccessible,
     layoutFits,
     async () => assert.deepEqual(consoleErrors, [], "console errors"),

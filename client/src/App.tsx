@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { submitReport, type SubmitInput } from "./api/client";
 import type { RequestMode } from "./api/types";
+import { BenchmarkPanel } from "./components/BenchmarkPanel";
 import { HealthIndicator } from "./components/HealthIndicator";
 import { Inbox } from "./components/Inbox";
 import { RequestDetailPanel } from "./components/RequestDetailPanel";
@@ -104,6 +105,10 @@ export function App() {
             <Inbox onSelect={setSelectedId} />
           </div>
         </div>
+
+        <section aria-labelledby="benchmark-title" className={`${CARD} min-w-0`}>
+          <BenchmarkPanel />
+        </section>
       </main>
     </div>
   );

@@ -198,3 +198,19 @@ async def test_benchmark_has_its_own_rate_limit(make_settings: Callable[..., Set
 
     assert first.status_code == 200, first.text
     assert second.status_code == 429
+
+
+async def test_running_run_shows_finished_sync_phase(make_settings: Callable[..., Settings]) -> None:
+    async with active_run(make_settings()) as run:
+        detail: dict[str, Any] = {}
+
+        async def sync_phase_stored() -> bool:
+            nonlocal detail
+            detail = (await run.client.get(f"/api/benchmark/runs/{run.run_id}")).json()
+            return detail["sync"] is not None
+
+        await wait_for(sync_phase_stored, timeout=30)
+
+    assert detail["status"] == "RUNNING"
+    assert detail["sync"]["succeeded"] == 3
+    assert detail["async"] is None

@@ -1,6 +1,9 @@
 import { ApiError, NetworkError, parseProblem, parseRetryAfter } from "./problem";
 import type {
   AsyncReportAccepted,
+  BenchmarkParameters,
+  BenchmarkRunDetail,
+  BenchmarkRunPage,
   CallbackLogEntry,
   CallbackRetryAccepted,
   DuplicateRequestResponse,
@@ -201,4 +204,26 @@ export async function getHealth(): Promise<HealthResponse> {
   }
   await ensureOk(response);
   return readJson<HealthResponse>(response);
+}
+
+/**
+ * Sends POST /api/benchmark/both, which returns when the run has ended. A small run takes
+ * seconds, a large one up to the server's BENCHMARK_MAX_SECONDS (300 s by default) plus cleanup.
+ */
+export function startBenchmark(parameters: BenchmarkParameters): Promise<BenchmarkRunDetail> {
+  return requestJson<BenchmarkRunDetail>("/benchmark/both", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(parameters),
+  });
+}
+
+/** Lists the stored benchmark runs, newest first (GET /api/benchmark/runs). */
+export function listBenchmarkRuns(query: { limit: number; offset: number }): Promise<BenchmarkRunPage> {
+  const params = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+  return requestJson<BenchmarkRunPage>(`/benchmark/runs?${params.toString()}`);
+}
+
+export function getBenchmarkRun(id: string): Promise<BenchmarkRunDetail> {
+  return requestJson<BenchmarkRunDetail>(`/benchmark/runs/${encodeURIComponent(id)}`);
 }

@@ -169,3 +169,80 @@ export interface Problem {
   request_id?: string | null;
   errors?: FieldError[] | null;
 }
+
+/** Body of POST /api/benchmark/both (server/src/schemas/benchmark.py). */
+export interface BenchmarkParameters {
+  /** Requests sent per mode. */
+  num_requests: number;
+  /** Clients sending at the same time. */
+  concurrency: number;
+  /** Rows per report. */
+  num_transactions: number;
+  /** Upstream delay per report, in milliseconds. */
+  simulated_delay_ms: number;
+}
+
+export type BenchmarkRunStatus = "RUNNING" | "COMPLETED" | "FAILED";
+
+/** Nearest-rank percentiles in milliseconds. */
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Figures of one mode of a benchmark run. */
+export interface ModeFigures {
+  mode: string;
+  planned: number;
+  sent: number;
+  /** 200 responses for sync, 202 for async. */
+  succeeded: number;
+  failed: number;
+  /** Failed requests by HTTP status, or by "timeout" and "connection_error". */
+  failed_by_status: Record<string, number>;
+  /** Requests not sent because the deadline passed. */
+  not_sent: number;
+  stopped_by_deadline: boolean;
+  /** From the first request sent to the last response received. */
+  wall_seconds: number;
+  /** Successful requests per wall-clock second. */
+  throughput_per_second: number;
+  /** Response latency of successful requests. */
+  latency_ms: LatencySummary | null;
+}
+
+export interface AsyncModeFigures extends ModeFigures {
+  callbacks_received: number;
+  /** Accepted jobs whose callback had not arrived by the deadline. */
+  callbacks_missing: number;
+  /** From sending POST /api/async to receiving the job's callback. */
+  completion_ms: LatencySummary | null;
+  /** From the first request sent to the last callback received. */
+  completion_wall_seconds: number;
+  completed_per_second: number;
+}
+
+export interface BenchmarkRunDetail {
+  id: string;
+  status: BenchmarkRunStatus;
+  parameters: BenchmarkParameters;
+  sync: ModeFigures | null;
+  async: AsyncModeFigures | null;
+  error: string | null;
+  /** Requests of the run that were still PROCESSING and could not be deleted when it ended. */
+  leftover_requests: number;
+  /** host:port of the run's callback receiver while it runs. */
+  callback_receiver: string | null;
+  started_at: string;
+  deadline_at: string;
+  finished_at: string | null;
+}
+
+export interface BenchmarkRunPage {
+  items: BenchmarkRunDetail[];
+  total: number;
+  limit: number;
+  offset: number;
+}

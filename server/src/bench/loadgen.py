@@ -64,8 +64,16 @@ class PhaseRecord:
 ReadyHook = Callable[[str, int], Awaitable[None]]
 
 
-async def run_load(config: LoadConfig, *, on_receiver_ready: ReadyHook | None = None) -> dict[str, Any]:
-    """Start the receiver, run each mode in turn within the deadline, and return the figures."""
+async def run_load(
+    config: LoadConfig,
+    *,
+    on_receiver_ready: ReadyHook | None = None,
+    on_phase_done: Callable[[str, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Start the receiver, run each mode in turn within the deadline, and return the figures.
+
+    `on_phase_done` receives each mode's figures as soon as that mode has finished.
+    """
     started = time.perf_counter()
     deadline = started + config.deadline_seconds
     receiver, server = await start_receiver(config.receiver_host, config.receiver_port)
@@ -85,6 +93,8 @@ async def run_load(config: LoadConfig, *, on_receiver_ready: ReadyHook | None = 
                 if mode == "sync" and "async" in config.modes:
                     phase_deadline = started + config.deadline_seconds * SYNC_SHARE_OF_DEADLINE
                 results[mode] = await _run_mode(client, mode, config, receiver, callback_url, phase_deadline, created)
+                if on_phase_done is not None:
+                    on_phase_done(mode, results[mode])
     finally:
         await server.stop()
     return {
@@ -222,7 +232,10 @@ async def _main() -> int:
             raise RuntimeError("load generator: standard input closed before the start command")
         start_received.set()
 
-    run = asyncio.create_task(run_load(config, on_receiver_ready=wait_for_start))
+    def report_phase(mode: str, figures: dict[str, Any]) -> None:
+        _emit({"event": "phase_done", "mode": mode, "figures": figures})
+
+    run = asyncio.create_task(run_load(config, on_receiver_ready=wait_for_start, on_phase_done=report_phase))
     started = asyncio.create_task(start_received.wait())
     await asyncio.wait({run, started}, return_when=asyncio.FIRST_COMPLETED)
 

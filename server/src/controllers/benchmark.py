@@ -95,6 +95,11 @@ async def _execute(
             await benchmark_store.set_receiver(session, run_id, receiver)
             await session.commit()
 
+    async def store_phase(mode: str, figures: dict[str, Any]) -> None:
+        async with runtime.session_factory() as session:
+            await benchmark_store.store_phase(session, run_id, mode, figures)
+            await session.commit()
+
     results: dict[str, Any] | None = None
     error: str | None = None
     try:
@@ -104,6 +109,7 @@ async def _execute(
             parameters=body.model_dump(),
             deadline_seconds=runtime.settings.benchmark_max_seconds,
             on_receiver_ready=register_receiver,
+            on_phase_done=store_phase,
         )
         results.pop("created_request_ids", None)
     except BenchmarkFailed as failed:

@@ -37,6 +37,7 @@ CLEANUP_POLL_SECONDS = 0.2
 STDERR_TAIL_LINES = 20
 
 ReceiverHook = Callable[[str, int], Awaitable[None]]
+PhaseHook = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
 class BenchmarkFailed(Exception):
@@ -50,6 +51,7 @@ async def measure(
     parameters: dict[str, Any],
     deadline_seconds: float,
     on_receiver_ready: ReceiverHook,
+    on_phase_done: PhaseHook | None = None,
 ) -> dict[str, Any]:
     """Serve `app` on 127.0.0.1 for the length of the run and send the load through it.
 
@@ -71,6 +73,7 @@ async def measure(
         return await drive_load_generator(
             config,
             on_receiver_ready=on_receiver_ready,
+            on_phase_done=on_phase_done,
             timeout_seconds=deadline_seconds + LOADGEN_EXIT_GRACE_SECONDS,
         )
     finally:
@@ -78,7 +81,11 @@ async def measure(
 
 
 async def drive_load_generator(
-    config: dict[str, Any], *, on_receiver_ready: ReceiverHook, timeout_seconds: float
+    config: dict[str, Any],
+    *,
+    on_receiver_ready: ReceiverHook,
+    timeout_seconds: float,
+    on_phase_done: PhaseHook | None = None,
 ) -> dict[str, Any]:
     """Start the load generator, hand it `config`, let it start once the receiver is registered, return its result.
 
@@ -103,7 +110,12 @@ async def drive_load_generator(
             ready = await _read_event(process.stdout, "receiver_ready", stderr_tail)
             await on_receiver_ready(str(ready["host"]), int(ready["port"]))
             await _write_line(process.stdin, {"command": "start"})
-            result = await _read_event(process.stdout, "result", stderr_tail)
+            while (event := await _read_event(process.stdout, ("phase_done", "result"), stderr_tail))[
+                "event"
+            ] != "result":
+                if on_phase_done is not None:
+                    await on_phase_done(str(event["mode"]), event["figures"])
+            result = event
             await process.wait()
     except TimeoutError as error:
         raise BenchmarkFailed(f"the load generator did not finish within {timeout_seconds:.0f} s") from error
@@ -123,16 +135,19 @@ async def _write_line(stream: asyncio.StreamWriter, message: dict[str, Any]) -> 
     await stream.drain()
 
 
-async def _read_event(stream: asyncio.StreamReader, name: str, stderr_tail: deque[str]) -> dict[str, Any]:
+async def _read_event(
+    stream: asyncio.StreamReader, expected: str | tuple[str, ...], stderr_tail: deque[str]
+) -> dict[str, Any]:
+    names = (expected,) if isinstance(expected, str) else expected
     line = await stream.readline()
     if not line:
         # Give the stderr reader a moment to collect the traceback of the failed process.
         await asyncio.sleep(0.2)
         details = " | ".join(stderr_tail) or "no error output"
-        raise BenchmarkFailed(f"the load generator exited before sending {name!r}: {details}")
+        raise BenchmarkFailed(f"the load generator exited before sending {' or '.join(names)}: {details}")
     event: dict[str, Any] = json.loads(line)
-    if event.get("event") != name:
-        raise BenchmarkFailed(f"the load generator sent {event.get('event')!r} where {name!r} was expected")
+    if event.get("event") not in names:
+        raise BenchmarkFailed(f"the load generator sent {event.get('event')!r} where {' or '.join(names)} was expected")
     return event
 
 

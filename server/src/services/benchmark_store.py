@@ -58,6 +58,16 @@ async def set_receiver(session: AsyncSession, run_id: uuid.UUID, receiver: Allow
     )
 
 
+async def store_phase(session: AsyncSession, run_id: uuid.UUID, mode: str, figures: dict[str, Any]) -> None:
+    """Store one finished mode's figures while the run goes on, so clients can show progress."""
+    run = await session.get(BenchmarkRun, run_id)
+    if run is None:
+        return
+    results = dict(run.results or {})
+    results["modes"] = {**results.get("modes", {}), mode: figures}
+    run.results = results
+
+
 async def finish_run(
     session: AsyncSession,
     run_id: uuid.UUID,
