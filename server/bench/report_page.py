@@ -25,13 +25,15 @@ ANALYSIS = [
 
 # Comparison of the two isolation rows, first measured on 2026-12-04; recheck it against them.
 ISOLATION_ANALYSIS = [
-    'Failing deliveries hold no worker thread: a waiting retry is a row with a due time, sent when it',
-    'is due. What they share with healthy jobs is the event loop and the database: each failed attempt',
-    'reads its request, writes a callback log row and updates the request, and its retry wakes the',
-    'dispatcher for a scan. Measured on 2026-12-04, the p50 ratio was 2.19x and 2.42x on SQLite (one',
-    "writer at a time) and 1.24x and 1.90x on PostgreSQL in two runs each, so the database's write",
-    'concurrency accounts for part of the gap and run-to-run noise on 2 shared cores for much of the',
-    'rest. NOTE: not profiled yet; the next step is a py-spy profile of the service during the loaded phase.',
+    "Failing deliveries hold no worker thread: a waiting retry is a row with a due time, sent when it",
+    "is due. What they share with healthy jobs is the event loop and the database: each failed attempt",
+    "reads its request, sends the POST, writes a callback log row and updates the request. A py-spy",
+    "profile of the SQLite service during the loaded phase (2026-12-04, 25 s at 200 Hz) found the event",
+    "loop busy about half the time, and half of that busy time in webhook delivery, two thirds of it in",
+    "httpx sending the failing attempts; the rest was HTTP handling of the healthy requests. So the",
+    "retries' CPU on the one event loop, plus SQLite's single writer, delay the healthy jobs. Measured",
+    "p50 ratios: 2.19x to 2.92x on SQLite and 1.24x and 1.90x on PostgreSQL over several runs. Running",
+    "deliveries in a separate worker process, as the Celery path in the design does, would isolate them.",
 ]
 
 
