@@ -71,14 +71,14 @@ def create_engine(raw_url: str) -> AsyncEngine:
         return engine
 
     # NOTE: no pool_pre_ping. It costs a round trip on every checkout, a large share of a
-    # one-INSERT request; after a database restart the first query on each stale connection
-    # fails instead (reported as 503) and the pool replaces that connection.
+    # one-INSERT request. After a database restart, the first query on each stale connection
+    # fails instead (reported as 503), and the pool replaces that connection.
     return create_async_engine(url, connect_args=connect_args, pool_size=20, max_overflow=20, pool_recycle=1800)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run beside the single writer; busy_timeout makes a writer wait for the
-    # lock instead of failing at once; foreign_keys enables ON DELETE CASCADE.
+    # WAL lets readers run beside the single writer. busy_timeout makes a writer wait for the
+    # lock instead of failing at once. foreign_keys enables ON DELETE CASCADE.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")

@@ -35,7 +35,7 @@ class ReceivedCallback:
 
 @dataclass
 class WebhookReceiver:
-    """A real HTTP server on 127.0.0.1 that records callbacks and answers with planned statuses."""
+    """A real HTTP server on 127.0.0.1 that records callbacks and responds with planned statuses."""
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -55,13 +55,13 @@ class WebhookReceiver:
         return f"{self.host}:{self.port}"
 
     def plan(self, path: str, statuses: list[int], *, then: int = 200) -> None:
-        """Answer `path` with `statuses` in order, then with `then` for every later call."""
+        """Respond to `path` with `statuses` in order, then with `then` for every later call."""
         with self._lock:
             self._plans[path] = deque(statuses)
             self._defaults[path] = then
 
     def misbehave(self, path: str, behaviour: str) -> None:
-        """Make `path` answer 200 with a body that trickles one byte every 0.2 s ("slow")
+        """Make `path` respond 200 with a body that trickles one byte every 0.2 s ("slow")
         or with 1 MiB of body ("huge")."""
         with self._lock:
             self._behaviours[path] = behaviour

@@ -41,7 +41,7 @@ PhaseHook = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
 class BenchmarkFailed(Exception):
-    """The run could not produce figures; the message says why."""
+    """The run could not produce figures. The message gives the reason."""
 
 
 async def measure(
