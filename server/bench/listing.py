@@ -12,7 +12,7 @@ NOTE: the page query uses ix_requests_created_at at both sizes. What grows is th
 COUNT(*) behind `total`: about 15 ms of the 20 ms first page with 100,000 rows on
 PostgreSQL (measured once on the development VM). An unfiltered PostgreSQL listing can report the
 planner's estimate (pg_class.reltuples) above a few thousand rows; filtered listings keep
-the exact count, because the estimate knows nothing of the filters.
+the exact count, because the estimate ignores the filters.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Rate limiting with slowapi, keyed by the client's address.
 
 X-Forwarded-For is trusted only when the direct peer is a proxy listed in
-FORWARDED_ALLOW_IPS; otherwise a client could pick a new address for every request.
+FORWARDED_ALLOW_IPS. Otherwise a client could pick a new address for every request.
 Uvicorn has its own proxy-header handling, which by default trusts 127.0.0.1 and rewrites
-the peer address before the app sees it; run it with --no-proxy-headers or set its
---forwarded-allow-ips to the same proxies.
+the peer address before the app receives the request. Run it with --no-proxy-headers, or
+set its --forwarded-allow-ips to the same proxies.
 
 The limits are declared with `@limiter.limit` on the routes, but `RateLimitMiddleware`
 counts them before FastAPI reads the body, so invalid bodies count too, and writes the

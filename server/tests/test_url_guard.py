@@ -13,7 +13,7 @@ from src.services.url_guard import AllowedHost, CallbackUrlRejected, check_callb
 from tests.conftest import running_app
 from tests.support import ForbidConnectionsTransport, RefuseConnectionsTransport, stub_resolver, wait_for
 
-# A public address for stub answers; the forbidding transport guarantees nothing connects to it.
+# A public address for stub DNS results. The forbidding transport ensures nothing connects to it.
 PUBLIC_ADDRESS = "93.184.216.34"
 
 RESOLVER = stub_resolver(

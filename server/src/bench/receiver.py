@@ -16,7 +16,7 @@ MAX_PARSED_BODY_BYTES = 1024 * 1024
 
 
 class CallbackReceiver:
-    """An ASGI app that answers every POST with 204 and stores the first arrival time per request_id.
+    """An ASGI app that responds to every POST with 204 and stores the first arrival time per request_id.
 
     Times are `time.perf_counter()` values of this process, the same clock the load
     generator uses for send times. Repeats of one request_id (webhook retries) are counted

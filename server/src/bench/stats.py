@@ -40,7 +40,7 @@ def mode_figures(
 ) -> dict[str, Any]:
     """Summarise one mode's requests.
 
-    `outcomes` holds one (outcome, latency in seconds) pair per request sent, where the
+    `outcomes` contains one (outcome, latency in seconds) pair per request sent, where the
     outcome is the HTTP status as text or "timeout" or "connection_error". Latency
     percentiles cover successful requests only, because a fast 429 would make them look
     better than the service is. Throughput is successful requests per wall-clock second.

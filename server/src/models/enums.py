@@ -24,7 +24,7 @@ class CallbackStatus(StrEnum):
 
 
 class DeliveryTrigger(StrEnum):
-    """What started a delivery series: the job finishing, or a user asking for redelivery."""
+    """Origin of a delivery series: the job finishing, or a user requesting redelivery."""
 
     AUTOMATIC = "automatic"
     MANUAL = "manual"

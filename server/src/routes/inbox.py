@@ -30,9 +30,9 @@ async def receive(
     session: SessionDep,
     runtime: RuntimeDep,
     fail_first: Annotated[
-        int, Query(ge=0, le=10, description="Answer fail_status to the first N deliveries of each webhook-id.")
+        int, Query(ge=0, le=10, description="Respond with fail_status to the first N deliveries of each webhook-id.")
     ] = 0,
-    fail_status: Annotated[int, Query(ge=400, le=599, description="The failure status to answer with.")] = 503,
+    fail_status: Annotated[int, Query(ge=400, le=599, description="The failure status to respond with.")] = 503,
 ) -> InboxReceipt:
     message = await receive_callback(
         session,

@@ -15,7 +15,7 @@ REPORT_NAME_PUNCTUATION = frozenset(" _-.")
 
 
 class ReportPayload(BaseModel):
-    """What to generate. The same payload with the same seed gives a byte-identical CSV."""
+    """Report parameters. The same payload with the same seed gives a byte-identical CSV."""
 
     model_config = ConfigDict(
         extra="forbid",

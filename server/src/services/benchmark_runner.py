@@ -100,7 +100,9 @@ async def drive_load_generator(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
     stderr_reader = asyncio.create_task(_collect_lines(process.stderr, stderr_tail))
     try:

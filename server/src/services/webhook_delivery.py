@@ -2,7 +2,7 @@
 
 Retries are not awaited here. A failed attempt stores the due time of the next one in
 `requests.callback_next_attempt_at`, and the dispatcher sends it when it is due, so a
-waiting retry holds neither a worker thread nor a task.
+waiting retry occupies neither a worker thread nor a task.
 """
 
 from __future__ import annotations

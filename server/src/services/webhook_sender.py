@@ -30,7 +30,7 @@ async def post_to_checked_address(
 ) -> SendOutcome:
     """POST `body` to the first checked address of `target`, never resolving the name again.
 
-    The URL's host is replaced by the address; the Host header and the TLS server name keep
+    The URL's host is replaced by the address. The Host header and the TLS server name keep
     the original name, so virtual hosting and certificate checks work as usual. The deadline
     covers connecting, sending and reading together. Redirects are not followed.
     """
